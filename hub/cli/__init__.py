@@ -1,0 +1,43 @@
+"""The ``hub`` command: one entry point, one sub-command group per responsibility."""
+
+from __future__ import annotations
+
+import typer
+
+from hub.cli._common import setup
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="hub",
+    help="Integration hub between public employment services (VDAB, Le Forem, Actiris, "
+    "Bruxelles Formation, ADG, France Travail).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root(
+    log_level: str = typer.Option(None, "--log-level", help="Override HUB_LOG_LEVEL."),
+) -> None:
+    """Configure logging once for whichever sub-command runs."""
+    setup(log_level)
+
+
+def _register() -> None:
+    """Attach the sub-command groups; each lives in its own module."""
+    from hub.cli import broker, codec, schemas, topics
+
+    app.add_typer(codec.app, name="codec")
+    app.add_typer(schemas.app, name="schemas")
+    app.add_typer(topics.app, name="topics")
+    app.add_typer(broker.app, name="broker")
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,43 @@
+"""Helpers shared by the CLI modules: settings, logging, and turning hub errors into exit codes."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import typer
+from rich.console import Console
+
+from hub.exceptions import HubError
+from hub.logging import configure_logging
+from hub.settings import HubSettings
+
+__all__ = ["console", "err_console", "fail_on_hub_error", "settings", "setup"]
+
+console = Console()
+err_console = Console(stderr=True)
+_settings: HubSettings | None = None
+
+
+def settings() -> HubSettings:
+    """Return the settings read once from the environment."""
+    global _settings
+    if _settings is None:
+        _settings = HubSettings()
+    return _settings
+
+
+def setup(log_level: str | None) -> None:
+    """Read settings and configure logging; called by the root callback."""
+    current = settings()
+    configure_logging(log_level or current.log_level, current.log_format)
+
+
+@contextlib.contextmanager
+def fail_on_hub_error() -> Iterator[None]:
+    """Print a hub error as one readable line and exit with status 2."""
+    try:
+        yield
+    except HubError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from exc

@@ -1,0 +1,95 @@
+"""Typed settings, read once at the entry point and passed down.
+
+Every field has a default, an environment variable (``HUB_`` + the field name in
+upper case) and a description; the README's configuration table lists them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from hub import paths
+
+__all__ = ["HubSettings", "KafkaSettings"]
+
+
+class KafkaSettings(BaseSettings):
+    """How every hub component reaches the Kafka cluster."""
+
+    model_config = SettingsConfigDict(env_prefix="HUB_", extra="ignore")
+
+    bootstrap_servers: str | None = Field(
+        default=None,
+        description="Kafka bootstrap servers (host:port,...). Unset: the embedded broker is used.",
+    )
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT", description="Kafka security protocol."
+    )
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = Field(
+        default=None, description="SASL mechanism when the protocol is SASL_*."
+    )
+    sasl_username: str | None = Field(default=None, description="SASL user (the principal).")
+    sasl_password: SecretStr | None = Field(default=None, description="SASL password.")
+    ssl_cafile: Path | None = Field(default=None, description="CA bundle to verify the brokers.")
+    fetch_max_wait_ms: int = Field(
+        default=50,
+        description=(
+            "Longest a fetch waits for data. The embedded broker does not wake waiting "
+            "fetches, so this bounds per-hop latency; keep >= 50 on durable storage."
+        ),
+    )
+    session_timeout_ms: int = Field(
+        default=10_000,
+        description="Consumer-group session timeout; new groups join after about half of it.",
+    )
+    max_batch_size: int = Field(
+        default=262_144, description="Producer batch size in bytes (aiokafka's 16 KB default is slow)."
+    )
+
+    def client_options(self) -> dict[str, object]:
+        """Return the keyword arguments common to aiokafka producers, consumers and admin."""
+        if not self.bootstrap_servers:
+            from hub.exceptions import ConfigurationError
+
+            raise ConfigurationError(
+                "no Kafka bootstrap servers: set HUB_BOOTSTRAP_SERVERS or start the embedded broker"
+            )
+        options: dict[str, object] = {
+            "bootstrap_servers": self.bootstrap_servers,
+            "security_protocol": self.security_protocol,
+        }
+        if self.sasl_mechanism:
+            options["sasl_mechanism"] = self.sasl_mechanism
+            options["sasl_plain_username"] = self.sasl_username
+            options["sasl_plain_password"] = (
+                self.sasl_password.get_secret_value() if self.sasl_password else None
+            )
+        if self.security_protocol in ("SSL", "SASL_SSL"):
+            from aiokafka.helpers import create_ssl_context
+
+            options["ssl_context"] = create_ssl_context(
+                cafile=str(self.ssl_cafile) if self.ssl_cafile else None
+            )
+        return options
+
+
+class HubSettings(BaseSettings):
+    """Settings shared by every hub command."""
+
+    model_config = SettingsConfigDict(env_prefix="HUB_", extra="ignore")
+
+    log_level: str = Field(default="INFO", description="Log level for hub loggers.")
+    log_format: Literal["auto", "json", "console"] = Field(
+        default="auto", description="auto: console on a terminal, JSON lines otherwise."
+    )
+    schema_dir: Path = Field(default_factory=paths.schema_dir, description="Folder of .avsc files.")
+    topics_dir: Path = Field(
+        default_factory=paths.topics_dir, description="Folder of the topic catalogue."
+    )
+    data_dir: Path = Field(
+        default=Path("data"), description="Where the durable embedded broker keeps its data."
+    )
