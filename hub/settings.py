@@ -47,7 +47,8 @@ class KafkaSettings(BaseSettings):
         description="Consumer-group session timeout; new groups join after about half of it.",
     )
     max_batch_size: int = Field(
-        default=262_144, description="Producer batch size in bytes (aiokafka's 16 KB default is slow)."
+        default=262_144,
+        description="Producer batch size in bytes (aiokafka's 16 KB default is slow).",
     )
 
     def client_options(self) -> dict[str, object]:

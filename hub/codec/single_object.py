@@ -1,0 +1,120 @@
+"""Avro single-object encoding: ``C3 01`` + 8-byte CRC-64-AVRO fingerprint + Avro body.
+
+Every message names its exact writer schema without a registry. Records written with
+an archived schema are resolved to the current version of the same record on read.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import fastavro
+import fastavro.validation
+
+from hub.codec.exceptions import (
+    DecodeError,
+    EncodeError,
+    NotSingleObjectError,
+    TruncatedMessageError,
+    UnknownFingerprintError,
+    WrongTypeError,
+)
+from hub.codec.schemas import SchemaStore, SchemaVersion
+
+__all__ = ["HEADER_LENGTH", "MAGIC", "AvroCodec", "Decoded", "split_header"]
+
+MAGIC = b"\xc3\x01"
+HEADER_LENGTH = len(MAGIC) + 8
+
+_FASTAVRO_READ_ERRORS = (
+    ValueError,
+    TypeError,
+    KeyError,
+    OverflowError,
+    UnicodeDecodeError,
+    fastavro.read.SchemaResolutionError,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A decoded message: the record, its record name and the writer schema's fingerprint."""
+
+    name: str
+    fingerprint: bytes
+    record: dict[str, Any]
+
+
+def split_header(data: bytes) -> tuple[bytes, memoryview]:
+    """Return (fingerprint, body) of a single-object-encoded message."""
+    if len(data) < len(MAGIC):
+        raise TruncatedMessageError(f"{len(data)} bytes: too short for the single-object marker")
+    if data[:2] != MAGIC:
+        raise NotSingleObjectError(
+            f"starts with {bytes(data[:2]).hex()}, not the single-object marker c301"
+        )
+    if len(data) < HEADER_LENGTH:
+        raise TruncatedMessageError(
+            f"{len(data)} bytes: the 10-byte single-object header is incomplete"
+        )
+    view = memoryview(data)
+    return bytes(view[2:HEADER_LENGTH]), view[HEADER_LENGTH:]
+
+
+class AvroCodec:
+    """Encode records by name and decode any message whose fingerprint the store knows."""
+
+    def __init__(self, store: SchemaStore) -> None:
+        self.store = store
+
+    def encode(self, name: str, record: dict[str, Any]) -> bytes:
+        """Return the single-object encoding of *record* as the current *name* schema."""
+        version = self.store.current(name)
+        buffer = io.BytesIO()
+        buffer.write(MAGIC)
+        buffer.write(version.fingerprint)
+        try:
+            fastavro.schemaless_writer(buffer, version.parsed, record)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            raise EncodeError(_explain_invalid(version, record, exc)) from exc
+        return buffer.getvalue()
+
+    def decode(self, data: bytes, expected: str | None = None) -> Decoded:
+        """Decode *data*; with *expected*, raise WrongTypeError for any other record type."""
+        fingerprint, body = split_header(data)
+        writer = self.store.by_fingerprint(fingerprint)
+        if writer is None:
+            raise UnknownFingerprintError(fingerprint)
+        if expected is not None:
+            wanted = self.store.current(expected).name
+            if writer.name != wanted:
+                raise WrongTypeError(wanted, writer.name)
+        reader = None if writer.current else self.store.current(writer.name).parsed
+        stream = io.BytesIO(body)
+        try:
+            record = fastavro.schemaless_reader(stream, writer.parsed, reader)
+        except (EOFError, IndexError) as exc:
+            # fastavro reads past the end of a short buffer as EOF or an index error
+            raise TruncatedMessageError(
+                f"{writer.name} body ends after {len(body)} bytes, before the record is complete"
+            ) from exc
+        except _FASTAVRO_READ_ERRORS as exc:
+            raise DecodeError(f"{writer.name} body is not valid: {exc}") from exc
+        trailing = len(body) - stream.tell()
+        if trailing:
+            raise DecodeError(f"{writer.name} body has {trailing} unread trailing bytes")
+        return Decoded(name=writer.name, fingerprint=fingerprint, record=record)
+
+
+def _explain_invalid(version: SchemaVersion, record: Any, exc: Exception) -> str:
+    """Say which field is wrong; only runs on the error path, where speed does not matter."""
+    try:
+        fastavro.validation.validate(record, version.parsed, raise_errors=True)
+    except fastavro.validation.ValidationError as detail:
+        problems = "; ".join(str(error) for error in detail.errors) or str(detail)
+        return f"record does not fit {version.name}: {problems}"
+    except Exception:  # noqa: BLE001 - validation itself failed; fall back to the writer's error
+        pass
+    return f"record does not fit {version.name}: {exc}"

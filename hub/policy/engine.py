@@ -1,0 +1,358 @@
+"""The routing decision: a pure function of (event, subject state, agreements, time).
+
+For every destination service other than the sender the policy answers ALLOW,
+ALLOW_MINIMISED or DENY with a reason code and a sentence. It fails closed: no rule,
+no consent, unknown or stale state, or a missing pseudonym key all deny. Nothing here
+reads a clock or does I/O, so an auditor re-running it gets the same answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from hub.policy.agreements import Agreements, Rule, RuleFilter
+from hub.policy.crosswalk import Crosswalk
+from hub.policy.model import Decision, Event, Outcome, RecordRef, StateRecord, SubjectState
+from hub.policy.transform import Pseudonymiser, minimise
+
+__all__ = ["PolicyContext", "decide", "field_defaults"]
+
+_DAY_MS = 86_400_000
+
+
+def field_defaults(expanded_schema: Mapping[str, Any]) -> dict[str, Any]:
+    """Return {dotted path: default} for every field with a default, nested records included."""
+    defaults: dict[str, Any] = {}
+
+    def walk(record: Mapping[str, Any], prefix: str) -> None:
+        for field in record.get("fields", []):
+            path = f"{prefix}{field['name']}"
+            if "default" in field:
+                defaults[path] = field["default"]
+            kind = field["type"]
+            branches = kind if isinstance(kind, list) else [kind]
+            for branch in branches:
+                if isinstance(branch, dict) and branch.get("type") == "record":
+                    walk(branch, f"{path}.")
+
+    walk(expanded_schema, "")
+    return defaults
+
+
+@dataclass(frozen=True)
+class PolicyContext:
+    """Everything the policy needs besides the event and the person's state."""
+
+    agreements: Agreements
+    crosswalk: Crosswalk
+    pseudonymiser: Pseudonymiser
+    services: tuple[str, ...]
+    defaults: Mapping[str, Mapping[str, Any]]
+    languages: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """Whether one rule lets the event through, and on what."""
+
+    passed: bool
+    reason_code: str = ""
+    reason: str = ""
+    relied_on: tuple[RecordRef, ...] = ()
+    sections: tuple[str, ...] | None = None
+    consent_id: str | None = None
+
+
+def decide(event: Event, state: SubjectState, context: PolicyContext) -> tuple[Decision, ...]:
+    """Return one decision per destination (every service but the sender), sorted by service."""
+    return tuple(
+        _decide_for(event, state, context, destination)
+        for destination in sorted(context.services)
+        if destination != event.source
+    )
+
+
+def _party_matches(parties: Sequence[str], service: str, event: Event) -> bool:
+    for party in parties:
+        if party in ("ANY", service):
+            return True
+        if party == "HOME" and event.home == service:
+            return True
+        if party == "VACANCY_OWNER" and _vacancy_owner(event) == service:
+            return True
+    return False
+
+
+def _vacancy_owner(event: Event) -> str | None:
+    vacancy = event.record.get("vacancy")
+    return vacancy.get("source_pes") if isinstance(vacancy, dict) else None
+
+
+def _decide_for(
+    event: Event, state: SubjectState, context: PolicyContext, destination: str
+) -> Decision:
+    rules = [
+        rule
+        for rule in context.agreements.rules_for(event.event_type)
+        if rule.valid_at(event.time_ms)
+        and _party_matches(rule.sources, event.source, event)
+        and _party_matches(rule.destinations, destination, event)
+    ]
+    if not rules:
+        return Decision(
+            destination,
+            Outcome.DENY,
+            "NO_AGREEMENT",
+            f"No agreement in force lets {event.event_type} events flow from {event.source} "
+            f"to {destination}.",
+        )
+    first_refusal: tuple[Rule, _Verdict] | None = None
+    for rule in rules:
+        verdict = _check_filter(rule.filter, event, context)
+        if verdict.passed:
+            verdict = _check_basis(rule, event, state, context, destination)
+        if verdict.passed:
+            return _allow(rule, verdict, event, context, destination)
+        first_refusal = first_refusal or (rule, verdict)
+    rule, verdict = first_refusal  # type: ignore[misc]
+    return Decision(
+        destination,
+        Outcome.DENY,
+        verdict.reason_code,
+        verdict.reason,
+        purpose=rule.purpose,
+        rule_id=rule.id,
+        basis_kind=rule.basis.kind,
+        relied_on=verdict.relied_on,
+    )
+
+
+# --- filters -------------------------------------------------------------------------------
+
+
+def _check_filter(rule_filter: RuleFilter, event: Event, context: PolicyContext) -> _Verdict:
+    failure = _filter_failure(rule_filter, event, context)
+    if failure is None:
+        return _Verdict(True)
+    return _Verdict(False, "FILTER_NOT_MET", failure)
+
+
+def _filter_failure(rule_filter: RuleFilter, event: Event, context: PolicyContext) -> str | None:
+    """Return why the record fails the filter, or None when it passes."""
+    record = event.record
+    if (
+        rule_filter.bottleneck is not None
+        and bool(record.get("bottleneck")) != rule_filter.bottleneck
+    ):
+        return (
+            "The vacancy is not a bottleneck occupation."
+            if rule_filter.bottleneck
+            else ("The vacancy is a bottleneck occupation.")
+        )
+    if rule_filter.open_longer_than_days is not None:
+        published = record.get("published_at")
+        days = (event.time_ms - published) / _DAY_MS if isinstance(published, int) else None
+        if days is None or days <= rule_filter.open_longer_than_days:
+            return f"The vacancy has not been open longer than {rule_filter.open_longer_than_days} days."
+    nuts3 = str((record.get("workplace") or {}).get("nuts3") or "")
+    if rule_filter.workplace_nuts and not nuts3.startswith(rule_filter.workplace_nuts):
+        return (
+            f"The workplace ({nuts3 or 'unknown NUTS3'}) is outside "
+            f"{', '.join(rule_filter.workplace_nuts)}."
+        )
+    if rule_filter.zone is not None:
+        zone = context.agreements.zones[rule_filter.zone]
+        if not nuts3.startswith(zone.provinces):
+            return f"The workplace ({nuts3 or 'unknown NUTS3'}) is outside zone {zone.name}."
+        occupations = record.get("occupations") or []
+        if context.crosswalk.zone_has_list(zone.name) and not context.crosswalk.in_zone(
+            zone.name, occupations
+        ):
+            return f"No occupation of the vacancy is on the {zone.name} zone list."
+    if rule_filter.sanction_relevant is not None and (
+        bool(record.get("sanction_relevant")) != rule_filter.sanction_relevant
+    ):
+        return "The feedback is sanction-relevant: it goes to the home service only."
+    if rule_filter.any_of:
+        failures = [_filter_failure(part, event, context) for part in rule_filter.any_of]
+        if all(failure is not None for failure in failures):
+            return " ".join(f for f in failures if f)
+    return None
+
+
+# --- bases ---------------------------------------------------------------------------------
+
+
+def _check_basis(
+    rule: Rule, event: Event, state: SubjectState, context: PolicyContext, destination: str
+) -> _Verdict:
+    kind = rule.basis.kind
+    if kind in ("PUBLIC_DATA", "LEGAL_BASIS"):
+        return _Verdict(True)
+    if not state.known:
+        return _Verdict(
+            False,
+            "NO_SUBJECT_STATE",
+            "The hub holds no consent or registration for this person; it fails closed.",
+        )
+    if kind == "REGISTRATION":
+        return _check_registration(rule, event, state, destination)
+    return _check_consent(rule, event, state, context, destination)
+
+
+def _current(records: tuple[StateRecord, ...], time_ms: int) -> list[StateRecord]:
+    """Return the records known at *time_ms*, oldest first."""
+    known = [r for r in records if int(r.record.get("recorded_at", 0)) <= time_ms]
+    return sorted(known, key=lambda r: (r.record.get("recorded_at", 0), r.ref))
+
+
+def _in_force(record: Mapping[str, Any], time_ms: int) -> bool:
+    start = record.get("valid_from")
+    end = record.get("valid_until")
+    return (start is None or start <= time_ms) and (end is None or time_ms < end)
+
+
+def _check_registration(
+    rule: Rule, event: Event, state: SubjectState, destination: str
+) -> _Verdict:
+    latest: dict[str, StateRecord] = {}
+    for item in _current(state.registrations, event.time_ms):
+        latest[str(item.record.get("registration_id"))] = item
+    for item in latest.values():
+        record = item.record
+        if (
+            record.get("pes") == destination
+            and record.get("capacity") in rule.basis.capacities
+            and _in_force(record, event.time_ms)
+        ):
+            return _Verdict(True, relied_on=(item.ref,))
+    return _Verdict(
+        False,
+        "NOT_REGISTERED_AT_DESTINATION",
+        f"The person holds no active {'/'.join(rule.basis.capacities).lower()} "
+        f"registration at {destination}.",
+    )
+
+
+def _covers(values: Sequence[str], wanted: str, *, empty_means_all: bool) -> bool:
+    return wanted in values or (empty_means_all and not values)
+
+
+def _check_consent(
+    rule: Rule, event: Event, state: SubjectState, context: PolicyContext, destination: str
+) -> _Verdict:
+    grant: StateRecord | None = None
+    revocation: StateRecord | None = None
+    for item in _current(state.consents, event.time_ms):
+        record = item.record
+        revoked = record.get("action") == "REVOKED"
+        if not (
+            _covers(record.get("destinations") or [], destination, empty_means_all=revoked)
+            and _covers(record.get("purposes") or [], rule.purpose, empty_means_all=revoked)
+        ):
+            continue
+        if revoked:
+            grant, revocation = None, item
+        else:
+            grant = item
+    purpose = rule.purpose.lower().replace("_", " ")
+    if grant is None:
+        if revocation is not None:
+            return _Verdict(
+                False,
+                "CONSENT_REVOKED",
+                f"The person revoked consent for {purpose} at {destination}.",
+                relied_on=(revocation.ref,),
+            )
+        return _Verdict(
+            False, "NO_CONSENT", f"The person has not consented to {purpose} at {destination}."
+        )
+    record = grant.record
+    if not _in_force(record, event.time_ms):
+        return _Verdict(
+            False,
+            "CONSENT_NOT_IN_FORCE",
+            f"The consent for {purpose} at {destination} is not valid at the event time.",
+            relied_on=(grant.ref,),
+        )
+    age_days = (event.time_ms - int(record.get("recorded_at", 0))) / _DAY_MS
+    if age_days > context.agreements.consent_max_age_days:
+        return _Verdict(
+            False,
+            "CONSENT_STALE",
+            f"The consent is {int(age_days)} days old; older than "
+            f"{context.agreements.consent_max_age_days} days counts as stale.",
+            relied_on=(grant.ref,),
+        )
+    return _Verdict(
+        True,
+        relied_on=(grant.ref,),
+        sections=tuple(record.get("data_sections") or ()),
+        consent_id=str(record.get("consent_id")),
+    )
+
+
+# --- allow ---------------------------------------------------------------------------------
+
+
+def _allow(
+    rule: Rule, verdict: _Verdict, event: Event, context: PolicyContext, destination: str
+) -> Decision:
+    defaults = context.defaults.get(event.event_type, {})
+    drop = list(rule.fields.drop)
+    if verdict.sections is not None:
+        consented = set(verdict.sections)
+        drop += [
+            path
+            for section, paths in context.agreements.sections.items()
+            if section not in consented
+            for path in paths
+        ]
+    pseudonymise = list(rule.fields.pseudonymise)
+    if not context.pseudonymiser.has_key(destination):
+        # no key, no pseudonym: the value is removed instead (fail closed)
+        drop += [path for path, _ in pseudonymise]
+        pseudonymise = []
+    minimised = minimise(
+        event.record,
+        defaults=defaults,
+        drop=[p for p in drop if p in defaults],
+        drop_unless=rule.fields.drop_unless,
+        pseudonymise=pseudonymise,
+        destination=destination,
+        pseudonymiser=context.pseudonymiser,
+    )
+    payload = minimised.record
+    codes_added: tuple[str, ...] = ()
+    scheme = context.agreements.occupation_schemes.get(destination)
+    if event.event_type == "vacancy" and scheme:
+        payload["occupations"], codes_added = context.crosswalk.add_scheme(
+            payload.get("occupations") or [], scheme, context.languages.get(destination, "fr")
+        )
+    changed = bool(minimised.removed or minimised.pseudonymised)
+    legal = rule.basis.legal_basis
+    reference = verdict.consent_id or (legal.reference if legal else None)
+    return Decision(
+        destination,
+        Outcome.ALLOW_MINIMISED if changed else Outcome.ALLOW,
+        "ALLOWED_MINIMISED" if changed else "ALLOWED",
+        f"Rule {rule.id} allows {event.event_type} events to {destination} for "
+        f"{rule.purpose.lower().replace('_', ' ')}"
+        + (
+            f"; removed {', '.join(minimised.removed + minimised.pseudonymised)}."
+            if changed
+            else "."
+        ),
+        purpose=rule.purpose,
+        rule_id=rule.id,
+        basis_kind=rule.basis.kind,
+        basis_reference=reference,
+        basis_version=legal.version if legal else None,
+        relied_on=verdict.relied_on,
+        payload=payload,
+        fields_removed=minimised.removed,
+        fields_pseudonymised=minimised.pseudonymised,
+        codes_added=codes_added,
+    )

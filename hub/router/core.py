@@ -1,0 +1,351 @@
+"""The router's work on one batch of input records, with Kafka left outside.
+
+For a data event (vacancy, jobseeker profile, application feedback) it asks the policy
+for a decision per destination and produces: the minimised event into each allowed
+inbox, a hash-chained RoutingDecision per destination into the audit topic, and one
+DecisionNotice back to the sender. Consent and registration records update the person's
+state; a revocation sends an ErasureNotice to every earlier recipient. Whatever cannot be
+read or routed becomes a DeadLetter with the reason and the original bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hub.audit import AuditChain
+from hub.catalog import Catalog, Topic
+from hub.codec import AvroCodec, CloudEvent, CodecError
+from hub.logging import get_logger
+from hub.policy import Decision, Event, Outcome, PolicyContext, RecordRef, SubjectState, decide
+from hub.router.exceptions import RoutingError
+from hub.router.records import InputRecord, OutputRecord
+from hub.router.state import SubjectStore
+
+__all__ = ["AUDIT_TOPIC", "DEADLETTER_TOPIC", "RouterCore"]
+
+log = get_logger(__name__)
+
+AUDIT_TOPIC = "hub.audit"
+DEADLETTER_TOPIC = "hub.deadletter"
+_DATA_TYPES = ("vacancy", "jobseeker", "feedback")
+_PERSONAL_TYPES = ("jobseeker", "feedback")
+_STATE_TYPES = ("consent", "registration")
+_HUB_SOURCE = "/hub/router"
+
+
+def _stable_id(*parts: str) -> str:
+    """Return an id derived from the inputs, so reprocessing yields the same ids."""
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+@dataclass
+class RouterCore:
+    """Turns input records into output records; holds no connection to anything."""
+
+    codec: AvroCodec
+    catalog: Catalog
+    policy: PolicyContext
+    subjects: SubjectStore
+    chain: AuditChain
+    clock_ms: Callable[[], int] = field(default=lambda: int(time.time() * 1000))
+
+    def __post_init__(self) -> None:
+        self._audit_partitions = self.catalog.topic(AUDIT_TOPIC).partitions
+
+    def handle(self, batch: Sequence[InputRecord]) -> list[OutputRecord]:
+        """Process records in order; state records of the batch count for later events."""
+        outputs: list[OutputRecord] = []
+        for record in batch:
+            try:
+                outputs.extend(self._handle_one(record))
+            except (CodecError, RoutingError) as exc:
+                outputs.append(self._dead_letter(record, exc))
+        return outputs
+
+    # --- dispatch ------------------------------------------------------------------------
+
+    def _handle_one(self, record: InputRecord) -> list[OutputRecord]:
+        topic = self.catalog.topics.get(record.topic)
+        if topic is None or topic.direction != "out" or topic.service is None:
+            raise RoutingError("UNKNOWN_TOPIC", f"{record.topic} is not a service out topic")
+        if record.value is None:
+            raise RoutingError("EMPTY_VALUE", "the record has no value (a tombstone?)")
+        decoded = self.codec.decode(record.value, expected=topic.schema)
+        envelope = CloudEvent.from_headers(record.headers)
+        key = (record.key or b"").decode("utf-8", errors="replace")
+        ref = RecordRef(record.topic, record.partition, record.offset)
+        event = Event(
+            event_type=str(topic.event_type),
+            source=topic.service,
+            key=key,
+            time_ms=int(envelope.time.timestamp() * 1000) if envelope.time else record.timestamp_ms,
+            record=decoded.record,
+            ref=ref,
+        )
+        self._check_identity(topic, event)
+        bound = log.bind(
+            event_id=envelope.id,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            pes=topic.service,
+        )
+        if event.event_type in _STATE_TYPES:
+            outputs = self._apply_state(event, envelope)
+            bound.debug("state_applied", event_type=event.event_type, erasures=len(outputs))
+            return outputs
+        outputs = self._route(record, topic, event, envelope)
+        bound.debug("record_routed", event_type=event.event_type, outputs=len(outputs))
+        return outputs
+
+    def _check_identity(self, topic: Topic, event: Event) -> None:
+        """Keys, subjects and senders must agree; a mismatch is never guessed around."""
+        if topic.key == "subject":
+            subject = event.record.get("subject") or {}
+            expected = f"{subject.get('home_pes')}:{subject.get('jobseeker_id')}"
+            if event.key != expected:
+                raise RoutingError(
+                    "KEY_MISMATCH", f"key {event.key!r} is not the subject {expected!r}"
+                )
+            if subject.get("home_pes") not in self.catalog.services:
+                raise RoutingError(
+                    "UNKNOWN_HOME", f"home service {subject.get('home_pes')!r} is unknown"
+                )
+        elif topic.key == "vacancy":
+            expected = f"{event.record.get('source_pes')}:{event.record.get('vacancy_id')}"
+            if event.key != expected:
+                raise RoutingError(
+                    "KEY_MISMATCH", f"key {event.key!r} is not the vacancy {expected!r}"
+                )
+        owner = {
+            "consent": event.home,
+            "jobseeker": event.home,
+            "registration": event.record.get("pes"),
+            "feedback": event.record.get("reporting_pes"),
+            "vacancy": event.record.get("source_pes"),
+        }[event.event_type]
+        if owner != event.source:
+            raise RoutingError(
+                "WRONG_SENDER",
+                f"a {event.event_type} of {owner} may not be published by {event.source}",
+            )
+
+    # --- state ---------------------------------------------------------------------------
+
+    def _apply_state(self, event: Event, envelope: CloudEvent) -> list[OutputRecord]:
+        if event.event_type == "registration":
+            self.subjects.add_registration(event.key, event.ref, event.record)
+            return []
+        if not self.subjects.add_consent(event.key, event.ref, event.record):
+            return []
+        if event.record.get("action") != "REVOKED":
+            return []
+        return self._erasures(event, envelope)
+
+    def _erasures(self, event: Event, envelope: CloudEvent) -> list[OutputRecord]:
+        revoked_to = set(event.record.get("destinations") or [])
+        revoked_for = set(event.record.get("purposes") or [])
+        outputs = []
+        for destination, deliveries in sorted(self.subjects.recipients(event.key).items()):
+            if revoked_to and destination not in revoked_to:
+                continue
+            event_ids = sorted(
+                {e for e, purpose in deliveries if not revoked_for or purpose in revoked_for}
+            )
+            if not event_ids:
+                continue
+            notice = {
+                "erasure_id": _stable_id(envelope.source, envelope.id, destination, "erasure"),
+                "subject": event.record["subject"],
+                "destination": destination,
+                "consent_id": event.record.get("consent_id"),
+                "revocation_ref": event.ref.as_record(),
+                "event_ids": event_ids,
+                "reason": "The person revoked consent; erase the data the hub delivered.",
+                "event_time": event.time_ms,
+            }
+            outputs.append(
+                self._hub_record(
+                    self.catalog.service_topic(destination, "in", "erasure"),
+                    event,
+                    envelope,
+                    "ErasureNotice",
+                    notice,
+                    notice["erasure_id"],
+                )
+            )
+            self.subjects.forget_deliveries(event.key, destination, set(event_ids))
+            log.info(
+                "erasure_requested",
+                event_id=envelope.id,
+                destination=destination,
+                deliveries=len(event_ids),
+            )
+        return outputs
+
+    # --- routing -------------------------------------------------------------------------
+
+    def _route(
+        self, record: InputRecord, topic: Topic, event: Event, envelope: CloudEvent
+    ) -> list[OutputRecord]:
+        personal = event.event_type in _PERSONAL_TYPES
+        state = self.subjects.state(event.key) if personal else SubjectState()
+        decisions = decide(event, state, self.policy)
+        audit_partition = record.partition % self._audit_partitions
+        outputs: list[OutputRecord] = []
+        for decision in decisions:
+            payload_hash = None
+            if decision.outcome is not Outcome.DENY:
+                inbox = self.catalog.service_topic(decision.destination, "in", event.event_type)
+                value = self.codec.encode(topic.schema, decision.payload or {})
+                payload_hash = hashlib.sha256(value).hexdigest()
+                outputs.append(OutputRecord(inbox.name, record.key, value, list(record.headers)))
+                if personal:
+                    self.subjects.record_delivery(
+                        event.key, decision.destination, envelope.id, decision.purpose or ""
+                    )
+            audit = self._decision_record(event, envelope, decision, payload_hash)
+            outputs.append(
+                OutputRecord(
+                    AUDIT_TOPIC,
+                    record.key,
+                    self.chain.seal(audit_partition, audit),
+                    self._hub_headers(envelope, "RoutingDecision", audit["decision_id"]),
+                    partition=audit_partition,
+                )
+            )
+        notice = self._notice(event, envelope, decisions)
+        outputs.append(
+            self._hub_record(
+                self.catalog.service_topic(event.source, "in", "decision"),
+                event,
+                envelope,
+                "DecisionNotice",
+                notice,
+                notice["notice_id"],
+            )
+        )
+        return outputs
+
+    def _decision_record(
+        self, event: Event, envelope: CloudEvent, decision: Decision, payload_hash: str | None
+    ) -> dict[str, Any]:
+        return {
+            "decision_id": _stable_id(envelope.source, envelope.id, decision.destination),
+            "event_id": envelope.id,
+            "event_source": envelope.source,
+            "event_type": envelope.type,
+            "key": event.key,
+            "source_ref": event.ref.as_record(),
+            "source_pes": event.source,
+            "destination_pes": decision.destination,
+            "purpose": decision.purpose,
+            "outcome": decision.outcome.value,
+            "reason_code": decision.reason_code,
+            "reason": decision.reason,
+            "rule_id": decision.rule_id,
+            "agreements_version": self.policy.agreements.version,
+            "basis": {
+                "kind": decision.basis_kind,
+                "reference": decision.basis_reference,
+                "version": decision.basis_version,
+            },
+            "relied_on": [ref.as_record() for ref in decision.relied_on],
+            "fields_removed": list(decision.fields_removed),
+            "fields_pseudonymised": list(decision.fields_pseudonymised),
+            "codes_added": list(decision.codes_added),
+            "payload_sha256": payload_hash,
+            "event_time": event.time_ms,
+            "prev_hash": "",
+            "hash": "",
+        }
+
+    def _notice(
+        self, event: Event, envelope: CloudEvent, decisions: Sequence[Decision]
+    ) -> dict[str, Any]:
+        return {
+            "notice_id": _stable_id(envelope.source, envelope.id, "notice"),
+            "event_id": envelope.id,
+            "event_type": envelope.type,
+            "key": event.key,
+            "source_pes": event.source,
+            "source_ref": event.ref.as_record(),
+            "event_time": event.time_ms,
+            "outcomes": [
+                {
+                    "destination": d.destination,
+                    "outcome": d.outcome.value,
+                    "reason_code": d.reason_code,
+                    "reason": d.reason,
+                    "rule_id": d.rule_id,
+                }
+                for d in decisions
+            ],
+        }
+
+    # --- hub records ---------------------------------------------------------------------
+
+    def _hub_headers(self, envelope: CloudEvent, record_name: str, record_id: str) -> list:
+        return CloudEvent(
+            source=_HUB_SOURCE,
+            type=f"be.pes.hub.{record_name}",
+            id=record_id,
+            subject=envelope.subject,
+            time=envelope.time,
+            traceparent=envelope.traceparent,
+        ).to_headers()
+
+    def _hub_record(
+        self,
+        topic: Topic,
+        event: Event,
+        envelope: CloudEvent,
+        record_name: str,
+        record: dict[str, Any],
+        record_id: str,
+    ) -> OutputRecord:
+        return OutputRecord(
+            topic.name,
+            event.key.encode(),
+            self.codec.encode(record_name, record),
+            self._hub_headers(envelope, record_name, record_id),
+        )
+
+    def _dead_letter(self, record: InputRecord, exc: Exception) -> OutputRecord:
+        stage = "DECODE" if isinstance(exc, CodecError) else "ROUTE"
+        code = exc.code if isinstance(exc, RoutingError) else type(exc).__name__
+        letter = {
+            "dead_letter_id": _stable_id(record.topic, str(record.partition), str(record.offset)),
+            "stage": stage,
+            "reason_code": code,
+            "reason": str(exc),
+            "error_type": type(exc).__name__,
+            "original_key": record.key,
+            "original_value": record.value,
+            "original_headers": [{"key": k, "value": v} for k, v in record.headers],
+            "source_topic": record.topic,
+            "source_partition": record.partition,
+            "source_offset": record.offset,
+            "source_timestamp": record.timestamp_ms,
+            "failed_at": self.clock_ms(),
+            "upstream": None,
+        }
+        log.warning(
+            "record_dead_lettered",
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            stage=stage,
+            reason_code=code,
+            reason=str(exc),
+        )
+        return OutputRecord(
+            DEADLETTER_TOPIC,
+            record.key,
+            self.codec.encode("DeadLetter", letter),
+            [("content-type", b"application/avro")],
+        )
