@@ -14,7 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hub import paths
 
-__all__ = ["HubSettings", "KafkaSettings"]
+__all__ = ["HubSettings", "KafkaSettings", "RouterSettings"]
 
 
 class KafkaSettings(BaseSettings):
@@ -93,4 +93,26 @@ class HubSettings(BaseSettings):
     )
     data_dir: Path = Field(
         default=Path("data"), description="Where the durable embedded broker keeps its data."
+    )
+
+
+class RouterSettings(BaseSettings):
+    """Settings of the router worker."""
+
+    model_config = SettingsConfigDict(env_prefix="HUB_ROUTER_", extra="ignore")
+
+    app_id: str = Field(default="hub-router", description="Consumer group and faust app id.")
+    pseudonym_keys_file: Path | None = Field(
+        default=None,
+        description=(
+            "JSON file {service: hex key} for the keyed pseudonyms, one key per destination. "
+            "A destination without a key gets the field removed instead."
+        ),
+    )
+    commit_interval_s: float = Field(
+        default=0.2,
+        description="How often offsets commit; produced records are flushed before each commit.",
+    )
+    changelog_replication_factor: int = Field(
+        default=1, description="Replication of the state changelog topic (3 on a real cluster)."
     )

@@ -108,24 +108,24 @@ def _decide_for(
             f"No agreement in force lets {event.event_type} events flow from {event.source} "
             f"to {destination}.",
         )
-    first_refusal: tuple[Rule, _Verdict] | None = None
+    refusals: list[tuple[Rule, _Verdict]] = []
     for rule in rules:
         verdict = _check_filter(rule.filter, event, context)
         if verdict.passed:
             verdict = _check_basis(rule, event, state, context, destination)
         if verdict.passed:
             return _allow(rule, verdict, event, context, destination)
-        first_refusal = first_refusal or (rule, verdict)
-    rule, verdict = first_refusal  # type: ignore[misc]
+        refusals.append((rule, verdict))
+    rule, verdict = refusals[0]
     return Decision(
         destination,
         Outcome.DENY,
         verdict.reason_code,
-        verdict.reason,
+        " ".join(f"{r.id}: {v.reason}" for r, v in refusals),
         purpose=rule.purpose,
         rule_id=rule.id,
         basis_kind=rule.basis.kind,
-        relied_on=verdict.relied_on,
+        relied_on=tuple(dict.fromkeys(ref for _, v in refusals for ref in v.relied_on)),
     )
 
 

@@ -54,7 +54,7 @@ class RouterCore:
     clock_ms: Callable[[], int] = field(default=lambda: int(time.time() * 1000))
 
     def __post_init__(self) -> None:
-        self._audit_partitions = self.catalog.topic(AUDIT_TOPIC).partitions
+        self.audit_partitions = self.catalog.topic(AUDIT_TOPIC).partitions
 
     def handle(self, batch: Sequence[InputRecord]) -> list[OutputRecord]:
         """Process records in order; state records of the batch count for later events."""
@@ -63,7 +63,7 @@ class RouterCore:
             try:
                 outputs.extend(self._handle_one(record))
             except (CodecError, RoutingError) as exc:
-                outputs.append(self._dead_letter(record, exc))
+                outputs.append(self.dead_letter(record, exc))
         return outputs
 
     # --- dispatch ------------------------------------------------------------------------
@@ -195,7 +195,7 @@ class RouterCore:
         personal = event.event_type in _PERSONAL_TYPES
         state = self.subjects.state(event.key) if personal else SubjectState()
         decisions = decide(event, state, self.policy)
-        audit_partition = record.partition % self._audit_partitions
+        audit_partition = record.partition % self.audit_partitions
         outputs: list[OutputRecord] = []
         for decision in decisions:
             payload_hash = None
@@ -315,8 +315,13 @@ class RouterCore:
             self._hub_headers(envelope, record_name, record_id),
         )
 
-    def _dead_letter(self, record: InputRecord, exc: Exception) -> OutputRecord:
-        stage = "DECODE" if isinstance(exc, CodecError) else "ROUTE"
+    def dead_letter(self, record: InputRecord, exc: Exception) -> OutputRecord:
+        """Return the DeadLetter for a record that failed, with its original bytes."""
+        stage = (
+            "DECODE"
+            if isinstance(exc, CodecError)
+            else ("ROUTE" if isinstance(exc, RoutingError) else "OTHER")
+        )
         code = exc.code if isinstance(exc, RoutingError) else type(exc).__name__
         letter = {
             "dead_letter_id": _stable_id(record.topic, str(record.partition), str(record.offset)),
