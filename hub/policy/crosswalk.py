@@ -19,7 +19,7 @@ __all__ = ["CROSSWALK_FILE", "Crosswalk", "Occupation", "SCHEME_COLUMNS"]
 
 CROSSWALK_FILE = "occupations.csv"
 
-# Avro OccupationScheme symbol -> crosswalk column.
+# Avro ClassificationScheme symbol -> crosswalk column.
 SCHEME_COLUMNS = {
     "COMPETENT": "competent",
     "ROME_V3": "rome_v3",
