@@ -9,14 +9,15 @@ time the worker routes a record of that partition after an assignment.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import faust
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from hub.audit import GENESIS_HASH
+from hub.catalog import load_catalog
 from hub.codec import AvroCodec
+from hub.exceptions import ConfigurationError
 from hub.logging import get_logger
 from hub.router.build import build_core
 from hub.router.core import AUDIT_TOPIC, RouterCore
@@ -24,11 +25,9 @@ from hub.router.faust_transport import register
 from hub.router.records import InputRecord
 from hub.settings import HubSettings, KafkaSettings, RouterSettings
 
-__all__ = ["OUT_TOPIC_PATTERN", "create_app", "read_chain_head"]
+__all__ = ["create_app", "read_chain_head"]
 
 log = get_logger(__name__)
-
-OUT_TOPIC_PATTERN = re.compile(r"^pes\.[a-z]+\.out\.[a-z]+$")
 
 
 async def read_chain_head(client_options: dict[str, Any], codec: AvroCodec, partition: int) -> str:
@@ -78,15 +77,21 @@ def create_app(hub: HubSettings, kafka: KafkaSettings, router: RouterSettings) -
         topic_replication_factor=router.changelog_replication_factor,
         web_enabled=False,
     )
-    table = app.Table("subject-state", default=None, key_type=str, value_type=bytes)
+    catalog = load_catalog(hub.topics_dir)
+    inputs = sorted(t.name for t in catalog.topics.values() if t.direction == "out")
+    partitions = {catalog.topic(name).partitions for name in inputs}
+    if len(partitions) != 1:
+        raise ConfigurationError(f"router inputs must be co-partitioned; found {partitions}")
+    table = app.Table(
+        "subject-state", default=None, key_type=str, value_type=bytes, partitions=partitions.pop()
+    )
     core = build_core(
         schema_dir=hub.schema_dir,
         topics_dir=hub.topics_dir,
         keys_file=router.pseudonym_keys_file,
         table=table,
     )
-    table.partitions = core.catalog.topic("pes.vdab.out.consent").partitions
-    source = app.topic(pattern=OUT_TOPIC_PATTERN, key_type=bytes, value_type=bytes)
+    source = app.topic(*inputs, key_type=bytes, value_type=bytes)
     topics = {
         name: app.topic(name, key_type=bytes, value_type=bytes) for name in core.catalog.topics
     }

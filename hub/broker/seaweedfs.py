@@ -1,0 +1,110 @@
+"""SeaweedFS as the S3 store behind the durable embedded broker.
+
+Every port (master, volume, filer, S3, and their gRPC ports) is a free loopback port,
+chosen once and kept in the data folder so that a restart finds the same setup; the
+optional Iceberg and Lance servers are switched off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import httpx
+
+from hub.broker.exceptions import BrokerStartError
+from hub.broker.process import ManagedProcess, free_port, resolve_weed
+from hub.logging import get_logger
+
+__all__ = ["BUCKET", "SeaweedFS"]
+
+log = get_logger(__name__)
+
+BUCKET = "tansu"
+_PORT_NAMES = (
+    "master",
+    "master_grpc",
+    "volume",
+    "volume_grpc",
+    "filer",
+    "filer_grpc",
+    "s3",
+    "s3_grpc",
+)
+
+
+class SeaweedFS:
+    """A single-node SeaweedFS with its S3 gateway, data under *data_dir*."""
+
+    def __init__(self, data_dir: Path, host: str = "127.0.0.1") -> None:
+        self.data_dir = data_dir
+        self.host = host
+        self.ports = self._ports()
+        self._process = ManagedProcess(
+            "seaweedfs",
+            [
+                resolve_weed(),
+                "server",
+                "-s3",
+                f"-dir={data_dir}",
+                f"-ip={host}",
+                f"-ip.bind={host}",
+                f"-master.port={self.ports['master']}",
+                f"-master.port.grpc={self.ports['master_grpc']}",
+                f"-volume.port={self.ports['volume']}",
+                f"-volume.port.grpc={self.ports['volume_grpc']}",
+                f"-filer.port={self.ports['filer']}",
+                f"-filer.port.grpc={self.ports['filer_grpc']}",
+                f"-s3.port={self.ports['s3']}",
+                f"-s3.port.grpc={self.ports['s3_grpc']}",
+                "-s3.port.iceberg=0",
+                "-s3.port.lance=0",
+                "-master.volumeSizeLimitMB=256",
+            ],
+            log_file=data_dir.parent / "logs" / "seaweedfs.log",
+        )
+
+    @property
+    def endpoint(self) -> str:
+        """Return the S3 endpoint URL."""
+        return f"http://{self.host}:{self.ports['s3']}"
+
+    def _ports(self) -> dict[str, int]:
+        """Reuse the ports of an earlier run in this folder, or pick free ones."""
+        saved = self.data_dir / "ports.json"
+        if saved.exists():
+            ports = json.loads(saved.read_text())
+            if set(ports) == set(_PORT_NAMES):
+                return {name: int(port) for name, port in ports.items()}
+        ports = {name: free_port(self.host) for name in _PORT_NAMES}
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        saved.write_text(json.dumps(ports))
+        return ports
+
+    async def start(self, timeout_s: float = 60.0) -> None:
+        """Start SeaweedFS, wait for S3 to answer, and make sure the bucket exists."""
+        self._process.start()
+        async with httpx.AsyncClient(timeout=2.0) as client:
+            deadline = asyncio.get_running_loop().time() + timeout_s
+            while True:
+                if self._process.exit_code() is not None:
+                    raise BrokerStartError(f"SeaweedFS exited:\n{self._process.log_tail()}")
+                try:
+                    answer = await client.put(f"{self.endpoint}/{BUCKET}")
+                    if answer.status_code in (200, 409):
+                        break
+                except httpx.TransportError:
+                    pass
+                if asyncio.get_running_loop().time() > deadline:
+                    raise BrokerStartError(
+                        f"SeaweedFS S3 did not answer within {timeout_s:.0f} s:\n{self._process.log_tail()}"
+                    )
+                await asyncio.sleep(0.2)
+        log.info(
+            "seaweedfs_ready", endpoint=self.endpoint, bucket=BUCKET, data_dir=str(self.data_dir)
+        )
+
+    async def stop(self) -> None:
+        """Stop SeaweedFS; it flushes its volumes at once but takes ~11 s to exit on SIGTERM."""
+        await self._process.stop(grace_s=15.0)
