@@ -59,7 +59,7 @@ async def apply_catalog(
         await admin.close()
     changes.sort(key=lambda change: change.topic)
     for change in changes:
-        log.info(
+        log.debug(
             "topic_applied",
             topic=change.topic,
             action=change.action,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import MutableMapping
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from hub.policy import field_defaults
 from hub.router.core import RouterCore
 from hub.router.state import SubjectStore
 
-__all__ = ["build_core", "build_policy_context", "load_pseudonym_keys"]
+__all__ = ["build_core", "build_policy_context", "ensure_pseudonym_keys", "load_pseudonym_keys"]
 
 log = get_logger(__name__)
 
@@ -91,3 +92,13 @@ def build_core(
         subjects=SubjectStore(table),
         chain=AuditChain(codec),
     )
+
+
+def ensure_pseudonym_keys(path: Path, services: list[str]) -> Path:
+    """Create a keys file with one random 256-bit key per service, unless it exists."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({s: secrets.token_hex(32) for s in services}, indent=2))
+        path.chmod(0o600)
+        log.info("pseudonym_keys_created", path=str(path), services=services)
+    return path
