@@ -34,3 +34,11 @@ def unique_topic(request: pytest.FixtureRequest) -> str:
     """A topic name no other test uses."""
     name = re.sub(r"[^a-zA-Z0-9]+", "-", request.node.name)[:60]
     return f"test.{name}.{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quiet_logs() -> None:
+    """Tests read warnings and errors; debug chatter only hides them."""
+    from hub.logging import configure_logging
+
+    configure_logging("WARNING", "console")

@@ -61,6 +61,7 @@ class SeaweedFS:
                 "-s3.port.iceberg=0",
                 "-s3.port.lance=0",
                 "-master.volumeSizeLimitMB=256",
+                "-volume.preStopSeconds=0",  # else it idles 10 s before stopping
             ],
             log_file=data_dir.parent / "logs" / "seaweedfs.log",
         )

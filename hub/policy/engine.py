@@ -240,23 +240,37 @@ def _covers(values: Sequence[str], wanted: str, *, empty_means_all: bool) -> boo
     return wanted in values or (empty_means_all and not values)
 
 
+def _covers_consent(record: Mapping[str, Any], destination: str, purpose: str) -> bool:
+    """Return whether a consent change is about this destination and purpose."""
+    revoked = record.get("action") == "REVOKED"
+    return _covers(record.get("destinations") or [], destination, empty_means_all=revoked) and (
+        _covers(record.get("purposes") or [], purpose, empty_means_all=revoked)
+    )
+
+
 def _check_consent(
     rule: Rule, event: Event, state: SubjectState, context: PolicyContext, destination: str
 ) -> _Verdict:
     grant: StateRecord | None = None
     revocation: StateRecord | None = None
     for item in _current(state.consents, event.time_ms):
-        record = item.record
-        revoked = record.get("action") == "REVOKED"
-        if not (
-            _covers(record.get("destinations") or [], destination, empty_means_all=revoked)
-            and _covers(record.get("purposes") or [], rule.purpose, empty_means_all=revoked)
-        ):
+        if not _covers_consent(item.record, destination, rule.purpose):
             continue
-        if revoked:
+        if item.record.get("action") == "REVOKED":
             grant, revocation = None, item
         else:
             grant = item
+    if grant is not None:
+        # a revocation the hub already knows stops transfers at once, even of older events
+        later = [
+            item
+            for item in state.consents
+            if item.record.get("action") == "REVOKED"
+            and int(item.record.get("recorded_at", 0)) > event.time_ms
+            and _covers_consent(item.record, destination, rule.purpose)
+        ]
+        if later:
+            grant, revocation = None, later[0]
     purpose = rule.purpose.lower().replace("_", " ")
     if grant is None:
         if revocation is not None:

@@ -212,6 +212,15 @@ class TestJobseekers:
         assert "revoked consent" in decision.reason
         assert decision.relied_on == (revocation.ref,)
 
+    def test_known_revocation_stops_even_an_older_event(self, context: PolicyContext) -> None:
+        """An event older than a revocation the hub already holds is not transferred."""
+        revocation = consent(action="REVOKED", destinations=[], purposes=[], recorded_at=T0 + DAY,
+                             consent_id="c9")
+        state = SubjectState(consents=(consent(destinations=["VDAB"]), revocation))
+        decision = self._decide(context, state)["VDAB"]
+        assert decision.outcome is Outcome.DENY
+        assert revocation.ref in decision.relied_on
+
     def test_consent_recorded_after_the_event_does_not_count(self, context: PolicyContext) -> None:
         """The state as of the event's time decides, not what arrived later."""
         late = consent(destinations=["VDAB"], recorded_at=T0 + DAY)

@@ -1,0 +1,43 @@
+"""Reading topics in tests: group-less, from the beginning, until a condition holds."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+
+
+async def read_until(bootstrap: str, topics: Iterable[str],
+                     done: Callable[[list[ConsumerRecord]], bool],
+                     timeout_s: float = 60.0) -> list[ConsumerRecord]:
+    """Read every partition of *topics* from the start until *done(records)* or time out."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                                fetch_max_wait_ms=50)
+    await consumer.start()
+    records: list[ConsumerRecord] = []
+    try:
+        await consumer.topics()
+        partitions = [TopicPartition(t, p) for t in topics
+                      for p in sorted(consumer.partitions_for_topic(t) or ())]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        async with asyncio.timeout(timeout_s):
+            while not done(records):
+                for batch in (await consumer.getmany(timeout_ms=200)).values():
+                    records.extend(batch)
+    finally:
+        await consumer.stop()
+    return records
+
+
+async def produce(bootstrap: str, messages: Iterable[tuple[str, bytes | None, bytes, list]]) -> None:
+    """Send (topic, key, value, headers) with a plain producer, as a service system would."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False)
+    await producer.start()
+    try:
+        for topic, key, value, headers in messages:
+            await producer.send(topic, value, key=key, headers=headers)
+        await producer.flush()
+    finally:
+        await producer.stop()
