@@ -42,7 +42,9 @@ class FlowCounter:
             await asyncio.gather(self._task, return_exceptions=True)
 
     async def _run(self) -> None:
-        consumer = AIOKafkaConsumer(enable_auto_commit=False, fetch_max_wait_ms=200, **self._options)
+        consumer = AIOKafkaConsumer(
+            enable_auto_commit=False, fetch_max_wait_ms=200, **self._options
+        )
         await consumer.start()
         try:
             await consumer.topics()  # fetches metadata, so partitions_for_topic answers
@@ -71,5 +73,6 @@ class FlowCounter:
         except CodecError:
             return
         event_type = decision["event_type"].rpartition(".")[2]
-        self.flows[(decision["source_pes"], decision["destination_pes"], event_type,
-                    decision["outcome"])] += 1
+        self.flows[
+            (decision["source_pes"], decision["destination_pes"], event_type, decision["outcome"])
+        ] += 1

@@ -52,7 +52,10 @@ class Supervisor:
     def status(self) -> dict[str, tuple[int | None, int]]:
         """Return {name: (pid or None, restarts)}."""
         return {
-            name: (r.process.pid if r.process and r.process.returncode is None else None, r.restarts)
+            name: (
+                r.process.pid if r.process and r.process.returncode is None else None,
+                r.restarts,
+            )
             for name, r in self._services.items()
         }
 
@@ -66,8 +69,11 @@ class Supervisor:
         log_file = (self._log_dir / f"{running.spec.name}.log").open("ab")
         try:
             return await asyncio.create_subprocess_exec(
-                *running.spec.argv, stdout=log_file, stderr=asyncio.subprocess.STDOUT,
-                stdin=asyncio.subprocess.DEVNULL, env={**os.environ, **running.spec.env},
+                *running.spec.argv,
+                stdout=log_file,
+                stderr=asyncio.subprocess.STDOUT,
+                stdin=asyncio.subprocess.DEVNULL,
+                env={**os.environ, **running.spec.env},
                 start_new_session=True,
             )
         finally:
@@ -86,9 +92,14 @@ class Supervisor:
             ran_for = loop.time() - started
             backoff = 1.0 if ran_for > _STABLE_AFTER_S else min(backoff * 2, _MAX_BACKOFF_S)
             running.restarts += 1
-            log.error("service_crashed", service=running.spec.name, exit_code=code,
-                      ran_for_s=round(ran_for, 1), restart_in_s=backoff,
-                      log_tail=self._tail(running.spec.name))
+            log.error(
+                "service_crashed",
+                service=running.spec.name,
+                exit_code=code,
+                ran_for_s=round(ran_for, 1),
+                restart_in_s=backoff,
+                log_tail=self._tail(running.spec.name),
+            )
             await asyncio.sleep(backoff)
 
     def _tail(self, name: str, lines: int = 8) -> str:
@@ -101,8 +112,11 @@ class Supervisor:
     async def stop(self, grace_s: float = 15.0) -> None:
         """SIGTERM every service, wait for them, SIGKILL what is left."""
         self._stopping = True
-        processes = [r.process for r in self._services.values()
-                     if r.process is not None and r.process.returncode is None]
+        processes = [
+            r.process
+            for r in self._services.values()
+            if r.process is not None and r.process.returncode is None
+        ]
         for process in processes:
             process.send_signal(signal.SIGTERM)
         try:

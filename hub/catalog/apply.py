@@ -6,7 +6,7 @@ so more partitions than the catalogue asks for is reported, never "fixed".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -136,35 +136,44 @@ async def _reconcile(
     return changes
 
 
+async def _attempt(
+    action: Action, note: str, dry_run: bool, change: Callable[[], Awaitable[object]], cannot: str
+) -> tuple[Action, str]:
+    """Run one cluster change (unless a dry run) and say how it went."""
+    if dry_run:
+        return action, note
+    try:
+        await change()
+    except IncompatibleBrokerVersion:
+        return "drift", f"{note} needed, but this broker cannot {cannot}"
+    except KafkaError as exc:
+        return "failed", f"{note}: {exc}"
+    return action, note
+
+
 async def _grow(
     admin: AIOKafkaAdminClient, topic: Topic, have: int, dry_run: bool
 ) -> tuple[Action, str]:
-    note = f"partitions {have} -> {topic.partitions}"
-    if dry_run:
-        return "partitions_added", note
-    try:
-        await admin.create_partitions({topic.name: NewPartitions(topic.partitions)})
-    except IncompatibleBrokerVersion:
-        return "drift", f"{note} needed, but this broker cannot add partitions"
-    except KafkaError as exc:
-        return "failed", f"{note}: {exc}"
-    return "partitions_added", note
+    return await _attempt(
+        "partitions_added",
+        f"partitions {have} -> {topic.partitions}",
+        dry_run,
+        lambda: admin.create_partitions({topic.name: NewPartitions(topic.partitions)}),
+        "add partitions",
+    )
 
 
 async def _alter(
     admin: AIOKafkaAdminClient, topic: Topic, differing: dict[str, str], dry_run: bool
 ) -> tuple[Action, str]:
-    note = ", ".join(f"{key}={value}" for key, value in sorted(differing.items()))
-    if dry_run:
-        return "configs_updated", note
     resource = ConfigResource(ConfigResourceType.TOPIC, topic.name, configs=topic.kafka_configs())
-    try:
-        await admin.alter_configs([resource])
-    except IncompatibleBrokerVersion:
-        return "drift", f"{note} needed, but this broker cannot alter topic configs"
-    except KafkaError as exc:
-        return "failed", f"{note}: {exc}"
-    return "configs_updated", note
+    return await _attempt(
+        "configs_updated",
+        ", ".join(f"{k}={v}" for k, v in sorted(differing.items())),
+        dry_run,
+        lambda: admin.alter_configs([resource]),
+        "alter topic configs",
+    )
 
 
 async def _current_configs(

@@ -62,20 +62,29 @@ async def _run(data_dir: Path, port: int) -> None:
         created = sum(1 for change in changes if change.action == "created")
         console.print(f"topics: {len(changes)} in the catalogue, {created} created")
         keys = RouterSettings().pseudonym_keys_file or ensure_pseudonym_keys(
-            data_dir / "pseudonym-keys.json", list(catalog.services))
-        env = {"HUB_BOOTSTRAP_SERVERS": str(kafka.bootstrap_servers),
-               "HUB_ROUTER_PSEUDONYM_KEYS_FILE": str(keys), "HUB_LOG_FORMAT": "json"}
+            data_dir / "pseudonym-keys.json", list(catalog.services)
+        )
+        env = {
+            "HUB_BOOTSTRAP_SERVERS": str(kafka.bootstrap_servers),
+            "HUB_ROUTER_PSEUDONYM_KEYS_FILE": str(keys),
+            "HUB_LOG_FORMAT": "json",
+        }
         supervisor = Supervisor(
             [ServiceSpec("router", [sys.executable, "-m", "hub", "router"], env)],
             log_dir=data_dir / "logs",
         )
-        flows = FlowCounter(AvroCodec(SchemaStore.from_directory(hub_settings.schema_dir)),
-                            kafka.client_options())
+        flows = FlowCounter(
+            AvroCodec(SchemaStore.from_directory(hub_settings.schema_dir)), kafka.client_options()
+        )
         await supervisor.start()
         await flows.start()
         try:
-            with Live(_summary(supervisor, flows, str(kafka.bootstrap_servers)), console=console,
-                      refresh_per_second=1, transient=False) as live:
+            with Live(
+                _summary(supervisor, flows, str(kafka.bootstrap_servers)),
+                console=console,
+                refresh_per_second=1,
+                transient=False,
+            ) as live:
                 while not stop.is_set():
                     live.update(_summary(supervisor, flows, str(kafka.bootstrap_servers)))
                     try:
