@@ -22,6 +22,7 @@ from hub.codec import AvroCodec, CloudEvent, CodecError
 from hub.logging import get_logger
 from hub.policy import Decision, Event, Outcome, PolicyContext, RecordRef, SubjectState, decide
 from hub.router.exceptions import RoutingError
+from hub.router.events import read_event
 from hub.router.records import InputRecord, OutputRecord
 from hub.router.state import SubjectStore
 
@@ -69,24 +70,7 @@ class RouterCore:
     # --- dispatch ------------------------------------------------------------------------
 
     def _handle_one(self, record: InputRecord) -> list[OutputRecord]:
-        topic = self.catalog.topics.get(record.topic)
-        if topic is None or topic.direction != "out" or topic.service is None:
-            raise RoutingError("UNKNOWN_TOPIC", f"{record.topic} is not a service out topic")
-        if record.value is None:
-            raise RoutingError("EMPTY_VALUE", "the record has no value (a tombstone?)")
-        decoded = self.codec.decode(record.value, expected=topic.schema)
-        envelope = CloudEvent.from_headers(record.headers)
-        key = (record.key or b"").decode("utf-8", errors="replace")
-        ref = RecordRef(record.topic, record.partition, record.offset)
-        event = Event(
-            event_type=str(topic.event_type),
-            source=topic.service,
-            key=key,
-            time_ms=int(envelope.time.timestamp() * 1000) if envelope.time else record.timestamp_ms,
-            record=decoded.record,
-            ref=ref,
-        )
-        self._check_identity(topic, event)
+        topic, event, envelope = read_event(self.codec, self.catalog, record)
         bound = log.bind(
             event_id=envelope.id,
             topic=record.topic,
@@ -101,38 +85,6 @@ class RouterCore:
         outputs = self._route(record, topic, event, envelope)
         bound.debug("record_routed", event_type=event.event_type, outputs=len(outputs))
         return outputs
-
-    def _check_identity(self, topic: Topic, event: Event) -> None:
-        """Keys, subjects and senders must agree; a mismatch is never guessed around."""
-        if topic.key == "subject":
-            subject = event.record.get("subject") or {}
-            expected = f"{subject.get('home_pes')}:{subject.get('jobseeker_id')}"
-            if event.key != expected:
-                raise RoutingError(
-                    "KEY_MISMATCH", f"key {event.key!r} is not the subject {expected!r}"
-                )
-            if subject.get("home_pes") not in self.catalog.services:
-                raise RoutingError(
-                    "UNKNOWN_HOME", f"home service {subject.get('home_pes')!r} is unknown"
-                )
-        elif topic.key == "vacancy":
-            expected = f"{event.record.get('source_pes')}:{event.record.get('vacancy_id')}"
-            if event.key != expected:
-                raise RoutingError(
-                    "KEY_MISMATCH", f"key {event.key!r} is not the vacancy {expected!r}"
-                )
-        owner = {
-            "consent": event.home,
-            "jobseeker": event.home,
-            "registration": event.record.get("pes"),
-            "feedback": event.record.get("reporting_pes"),
-            "vacancy": event.record.get("source_pes"),
-        }[event.event_type]
-        if owner != event.source:
-            raise RoutingError(
-                "WRONG_SENDER",
-                f"a {event.event_type} of {owner} may not be published by {event.source}",
-            )
 
     # --- state ---------------------------------------------------------------------------
 
@@ -195,6 +147,7 @@ class RouterCore:
         personal = event.event_type in _PERSONAL_TYPES
         state = self.subjects.state(event.key) if personal else SubjectState()
         decisions = decide(event, state, self.policy)
+        state_refs = sorted(item.ref for item in (*state.consents, *state.registrations))
         audit_partition = record.partition % self.audit_partitions
         outputs: list[OutputRecord] = []
         for decision in decisions:
@@ -208,7 +161,7 @@ class RouterCore:
                     self.subjects.record_delivery(
                         event.key, decision.destination, envelope.id, decision.purpose or ""
                     )
-            audit = self._decision_record(event, envelope, decision, payload_hash)
+            audit = self._decision_record(event, envelope, decision, payload_hash, state_refs)
             outputs.append(
                 OutputRecord(
                     AUDIT_TOPIC,
@@ -232,7 +185,12 @@ class RouterCore:
         return outputs
 
     def _decision_record(
-        self, event: Event, envelope: CloudEvent, decision: Decision, payload_hash: str | None
+        self,
+        event: Event,
+        envelope: CloudEvent,
+        decision: Decision,
+        payload_hash: str | None,
+        state_refs: Sequence[RecordRef],
     ) -> dict[str, Any]:
         return {
             "decision_id": _stable_id(envelope.source, envelope.id, decision.destination),
@@ -255,6 +213,7 @@ class RouterCore:
                 "version": decision.basis_version,
             },
             "relied_on": [ref.as_record() for ref in decision.relied_on],
+            "state_refs": [ref.as_record() for ref in state_refs],
             "fields_removed": list(decision.fields_removed),
             "fields_pseudonymised": list(decision.fields_pseudonymised),
             "codes_added": list(decision.codes_added),
