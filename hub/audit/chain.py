@@ -8,11 +8,20 @@ breaks the chain at that place. Everything hashed comes from the inputs, never t
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from hub.codec import AvroCodec
 
-__all__ = ["DECISION_RECORD", "GENESIS_HASH", "AuditChain", "decision_hash"]
+__all__ = [
+    "DECISION_RECORD",
+    "GENESIS_HASH",
+    "AuditChain",
+    "ChainFinding",
+    "check_partition",
+    "decision_hash",
+]
 
 DECISION_RECORD = "be.pes.hub.RoutingDecision"
 GENESIS_HASH = "0" * 64
@@ -45,3 +54,86 @@ class AuditChain:
         sealed["hash"] = decision_hash(self._codec, sealed)
         self._heads[partition] = sealed["hash"]
         return self._codec.encode(DECISION_RECORD, sealed)
+
+
+@dataclass(frozen=True)
+class ChainFinding:
+    """One break in a partition's chain, located by offset."""
+
+    partition: int
+    offset: int
+    kind: str
+    detail: str
+
+
+def check_partition(
+    codec: AvroCodec,
+    partition: int,
+    records: Sequence[tuple[int, dict[str, Any]]],
+    start_hash: str | None = GENESIS_HASH,
+) -> list[ChainFinding]:
+    """Check one partition's decisions, in offset order; return every break found.
+
+    Kinds: MODIFIED (a record's content does not match its own hash), INSERTED (a record
+    the next one does not chain to, while it chains to the one before), REORDERED (a record
+    chains to one that comes later), REMOVED (a record chains to a hash the partition does
+    not hold: records were removed before it, or the one before it was replaced).
+    *start_hash* None skips the first link, for a check that starts mid-partition.
+    """
+    offset_of = {decision["hash"]: offset for offset, decision in records}
+    position_of = {offset: index for index, (offset, _) in enumerate(records)}
+    findings: list[ChainFinding] = []
+    previous_hash = start_hash
+    for index, (offset, decision) in enumerate(records):
+        if decision["hash"] != decision_hash(codec, decision):
+            findings.append(
+                ChainFinding(
+                    partition,
+                    offset,
+                    "MODIFIED",
+                    "the record's content does not match its own hash",
+                )
+            )
+        named = decision["prev_hash"]
+        if previous_hash is not None and named != previous_hash:
+            target = offset_of.get(named)
+            if target is not None and position_of[target] == index - 2:
+                inserted = records[index - 1][0]
+                findings.append(
+                    ChainFinding(
+                        partition,
+                        inserted,
+                        "INSERTED",
+                        f"offset {offset} chains past it to offset {target}",
+                    )
+                )
+            elif target is not None and position_of[target] > index:
+                findings.append(
+                    ChainFinding(
+                        partition,
+                        offset,
+                        "REORDERED",
+                        f"it chains to offset {target}, which comes later",
+                    )
+                )
+            elif target is not None:
+                findings.append(
+                    ChainFinding(
+                        partition,
+                        offset,
+                        "REMOVED",
+                        f"it chains to offset {target}; the records between were not chained",
+                    )
+                )
+            else:
+                findings.append(
+                    ChainFinding(
+                        partition,
+                        offset,
+                        "REMOVED",
+                        f"it chains to {named[:16]}..., which is not in the partition: records were "
+                        "removed before it, or the one before it was replaced",
+                    )
+                )
+        previous_hash = decision["hash"]
+    return findings

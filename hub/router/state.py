@@ -12,7 +12,7 @@ from typing import Any
 
 from hub.policy.model import RecordRef, StateRecord, SubjectState
 
-__all__ = ["CONSENT_FIELDS", "REGISTRATION_FIELDS", "SubjectStore"]
+__all__ = ["CONSENT_FIELDS", "REGISTRATION_FIELDS", "SubjectStore", "state_record"]
 
 CONSENT_FIELDS = (
     "consent_id",
@@ -33,6 +33,12 @@ REGISTRATION_FIELDS = (
     "valid_until",
     "recorded_at",
 )
+
+
+def state_record(event_type: str, ref: RecordRef, record: dict[str, Any]) -> StateRecord:
+    """Return the part of a consent or registration record the policy reads."""
+    fields = CONSENT_FIELDS if event_type == "consent" else REGISTRATION_FIELDS
+    return StateRecord(ref, {k: record.get(k) for k in fields})
 
 
 def _ref(raw: list[Any]) -> RecordRef:
@@ -66,15 +72,11 @@ class SubjectStore:
 
     def add_consent(self, subject: str, ref: RecordRef, record: dict[str, Any]) -> bool:
         """Append a consent change; return False if that record was applied before."""
-        return self._append(
-            subject, "c", StateRecord(ref, {k: record.get(k) for k in CONSENT_FIELDS})
-        )
+        return self._append(subject, "c", state_record("consent", ref, record))
 
     def add_registration(self, subject: str, ref: RecordRef, record: dict[str, Any]) -> bool:
         """Append a registration record; return False if that record was applied before."""
-        return self._append(
-            subject, "r", StateRecord(ref, {k: record.get(k) for k in REGISTRATION_FIELDS})
-        )
+        return self._append(subject, "r", state_record("registration", ref, record))
 
     def _append(self, subject: str, kind: str, item: StateRecord) -> bool:
         data = self._load(subject)

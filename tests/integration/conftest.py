@@ -21,24 +21,39 @@ from hub.catalog import apply_catalog, load_catalog
 @pytest.fixture(scope="session")
 def catalog_applied(kafka_bootstrap: str) -> str:
     """The catalogue's topics exist on the session broker."""
-    asyncio.run(apply_catalog(load_catalog(paths.topics_dir()), {"bootstrap_servers": kafka_bootstrap}))
+    asyncio.run(
+        apply_catalog(load_catalog(paths.topics_dir()), {"bootstrap_servers": kafka_bootstrap})
+    )
     return kafka_bootstrap
 
 
 @pytest.fixture(scope="session")
 def pseudonym_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("keys") / "keys.json"
-    path.write_text(json.dumps({s: os.urandom(32).hex()
-                                for s in ("VDAB", "FOREM", "ACTIRIS", "BF", "ADG", "FT")}))
+    path.write_text(
+        json.dumps(
+            {s: os.urandom(32).hex() for s in ("VDAB", "FOREM", "ACTIRIS", "BF", "ADG", "FT")}
+        )
+    )
     return path
 
 
 def start_router(bootstrap: str, keys: Path, log_file: Path, app_id: str) -> subprocess.Popen:
-    env = {**os.environ, "HUB_BOOTSTRAP_SERVERS": bootstrap, "HUB_ROUTER_APP_ID": app_id,
-           "HUB_ROUTER_PSEUDONYM_KEYS_FILE": str(keys), "HUB_LOG_FORMAT": "json"}
+    env = {
+        **os.environ,
+        "HUB_BOOTSTRAP_SERVERS": bootstrap,
+        "HUB_ROUTER_APP_ID": app_id,
+        "HUB_ROUTER_PSEUDONYM_KEYS_FILE": str(keys),
+        "HUB_LOG_FORMAT": "json",
+    }
     with log_file.open("ab") as out:
-        return subprocess.Popen([sys.executable, "-m", "hub", "router"], env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "hub", "router"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def stop_process(process: subprocess.Popen, grace_s: float = 20) -> None:
@@ -52,11 +67,14 @@ def stop_process(process: subprocess.Popen, grace_s: float = 20) -> None:
 
 
 @pytest.fixture(scope="session")
-def router(catalog_applied: str, pseudonym_keys: Path,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[subprocess.Popen]:
+def router(
+    catalog_applied: str, pseudonym_keys: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[subprocess.Popen]:
     """One ``hub router`` process for the session; its log is kept in the tmp folder."""
     log_file = tmp_path_factory.mktemp("router") / "router.log"
-    process = start_router(catalog_applied, pseudonym_keys, log_file, f"hub-router-{uuid.uuid4().hex[:6]}")
+    process = start_router(
+        catalog_applied, pseudonym_keys, log_file, f"hub-router-{uuid.uuid4().hex[:6]}"
+    )
     try:
         yield process
     finally:

@@ -8,18 +8,25 @@ from collections.abc import Callable, Iterable
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 
 
-async def read_until(bootstrap: str, topics: Iterable[str],
-                     done: Callable[[list[ConsumerRecord]], bool],
-                     timeout_s: float = 60.0) -> list[ConsumerRecord]:
+async def read_until(
+    bootstrap: str,
+    topics: Iterable[str],
+    done: Callable[[list[ConsumerRecord]], bool],
+    timeout_s: float = 60.0,
+) -> list[ConsumerRecord]:
     """Read every partition of *topics* from the start until *done(records)* or time out."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                                fetch_max_wait_ms=50)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=50
+    )
     await consumer.start()
     records: list[ConsumerRecord] = []
     try:
         await consumer.topics()
-        partitions = [TopicPartition(t, p) for t in topics
-                      for p in sorted(consumer.partitions_for_topic(t) or ())]
+        partitions = [
+            TopicPartition(t, p)
+            for t in topics
+            for p in sorted(consumer.partitions_for_topic(t) or ())
+        ]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         async with asyncio.timeout(timeout_s):
@@ -31,7 +38,9 @@ async def read_until(bootstrap: str, topics: Iterable[str],
     return records
 
 
-async def produce(bootstrap: str, messages: Iterable[tuple[str, bytes | None, bytes, list]]) -> None:
+async def produce(
+    bootstrap: str, messages: Iterable[tuple[str, bytes | None, bytes, list]]
+) -> None:
     """Send (topic, key, value, headers) with a plain producer, as a service system would."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False)
     await producer.start()

@@ -45,11 +45,17 @@ def _sample(name: str) -> dict[str, Any]:
     return json.loads((SAMPLES / f"{name}.json").read_text())
 
 
-def _message(topic: str, name: str, record: dict[str, Any], key: str, at_ms: int,
-             event_id: str | None = None) -> tuple[str, bytes, bytes, list, str]:
+def _message(
+    topic: str, name: str, record: dict[str, Any], key: str, at_ms: int, event_id: str | None = None
+) -> tuple[str, bytes, bytes, list, str]:
     event_id = event_id or str(uuid.uuid4())
-    envelope = CloudEvent(source=f"/pes/{topic.split('.')[1]}", type=f"be.pes.hub.{name}",
-                          id=event_id, subject=key, time=datetime.fromtimestamp(at_ms / 1000, UTC))
+    envelope = CloudEvent(
+        source=f"/pes/{topic.split('.')[1]}",
+        type=f"be.pes.hub.{name}",
+        id=event_id,
+        subject=key,
+        time=datetime.fromtimestamp(at_ms / 1000, UTC),
+    )
     return topic, key.encode(), _official_encode(name, record), envelope.to_headers(), event_id
 
 
@@ -63,28 +69,39 @@ def _ids(records, topic: str) -> list[dict[str, Any]]:
 
 async def _notice_for(bootstrap: str, source: str, event_id: str) -> dict[str, Any]:
     topic = f"pes.{source}.in.decision"
-    records = await read_until(bootstrap, [topic],
-                               lambda rs: any(n["event_id"] == event_id for n in _ids(rs, topic)))
+    records = await read_until(
+        bootstrap, [topic], lambda rs: any(n["event_id"] == event_id for n in _ids(rs, topic))
+    )
     return next(n for n in _ids(records, topic) if n["event_id"] == event_id)
 
 
-async def test_consented_profile_crosses_minimised_and_revocation_erases(router, catalog_applied: str) -> None:
+async def test_consented_profile_crosses_minimised_and_revocation_erases(
+    router, catalog_applied: str
+) -> None:
     """Consent to VDAB: the profile reaches VDAB without the number; revoking sends an erasure."""
     bootstrap = catalog_applied
     jobseeker_id = f"it-{uuid.uuid4().hex[:8]}"
     key = f"FOREM:{jobseeker_id}"
     subject = {"home_pes": "FOREM", "jobseeker_id": jobseeker_id}
     now = int(time.time() * 1000)
-    grant = _sample("ConsentChange") | {"subject": subject, "consent_id": f"{jobseeker_id}-c1",
-                                        "destinations": ["VDAB"], "purposes": ["MEDIATION"],
-                                        "data_sections": ["IDENTITY", "OCCUPATIONS"],
-                                        "recorded_at": now - 60_000, "valid_from": now - 60_000}
-    await _send(bootstrap, _message("pes.forem.out.consent", "ConsentChange", grant, key, now - 60_000))
+    grant = _sample("ConsentChange") | {
+        "subject": subject,
+        "consent_id": f"{jobseeker_id}-c1",
+        "destinations": ["VDAB"],
+        "purposes": ["MEDIATION"],
+        "data_sections": ["IDENTITY", "OCCUPATIONS"],
+        "recorded_at": now - 60_000,
+        "valid_from": now - 60_000,
+    }
+    await _send(
+        bootstrap, _message("pes.forem.out.consent", "ConsentChange", grant, key, now - 60_000)
+    )
     profile = _sample("JobseekerProfile") | {"subject": subject}
     for attempt in range(10):  # consent and profile travel on different topics: the router may
         await asyncio.sleep(0.5)  # see the profile first and deny it (fail closed); resend then
-        message = _message("pes.forem.out.jobseeker", "JobseekerProfile", profile, key,
-                           int(time.time() * 1000))
+        message = _message(
+            "pes.forem.out.jobseeker", "JobseekerProfile", profile, key, int(time.time() * 1000)
+        )
         await _send(bootstrap, message)
         notice = await _notice_for(bootstrap, "forem", message[4])
         outcomes = {o["destination"]: o for o in notice["outcomes"]}
@@ -94,8 +111,11 @@ async def test_consented_profile_crosses_minimised_and_revocation_erases(router,
     delivered_id = message[4]
     assert outcomes["VDAB"]["outcome"] == "ALLOW_MINIMISED"
     assert {d for d, o in outcomes.items() if o["outcome"] != "DENY"} == {"VDAB"}
-    records = await read_until(bootstrap, ["pes.vdab.in.jobseeker"], lambda rs: any(
-        dict(r.headers)["ce_id"].decode() == delivered_id for r in rs))
+    records = await read_until(
+        bootstrap,
+        ["pes.vdab.in.jobseeker"],
+        lambda rs: any(dict(r.headers)["ce_id"].decode() == delivered_id for r in rs),
+    )
     copy = next(r for r in records if dict(r.headers)["ce_id"].decode() == delivered_id)
     delivered = CODEC.decode(copy.value).record
     assert delivered["national_register_number"] is None
@@ -103,24 +123,41 @@ async def test_consented_profile_crosses_minimised_and_revocation_erases(router,
     assert delivered["contact"] is None  # the CONTACT section was not consented
     assert copy.key == key.encode()
 
-    revoke = grant | {"consent_id": f"{jobseeker_id}-c2", "action": "REVOKED", "destinations": [],
-                      "purposes": [], "recorded_at": now + 1_000, "valid_from": None}
-    await _send(bootstrap, _message("pes.forem.out.consent", "ConsentChange", revoke, key,
-                                    int(time.time() * 1000)))
-    erasures = await read_until(bootstrap, ["pes.vdab.in.erasure"], lambda rs: any(
-        e["consent_id"] == revoke["consent_id"] for e in _ids(rs, "pes.vdab.in.erasure")))
-    erasure = next(e for e in _ids(erasures, "pes.vdab.in.erasure")
-                   if e["consent_id"] == revoke["consent_id"])
+    revoke = grant | {
+        "consent_id": f"{jobseeker_id}-c2",
+        "action": "REVOKED",
+        "destinations": [],
+        "purposes": [],
+        "recorded_at": now + 1_000,
+        "valid_from": None,
+    }
+    await _send(
+        bootstrap,
+        _message("pes.forem.out.consent", "ConsentChange", revoke, key, int(time.time() * 1000)),
+    )
+    erasures = await read_until(
+        bootstrap,
+        ["pes.vdab.in.erasure"],
+        lambda rs: any(
+            e["consent_id"] == revoke["consent_id"] for e in _ids(rs, "pes.vdab.in.erasure")
+        ),
+    )
+    erasure = next(
+        e for e in _ids(erasures, "pes.vdab.in.erasure") if e["consent_id"] == revoke["consent_id"]
+    )
     assert delivered_id in erasure["event_ids"]
 
-    later = _message("pes.forem.out.jobseeker", "JobseekerProfile", profile, key,
-                     int(time.time() * 1000))
+    later = _message(
+        "pes.forem.out.jobseeker", "JobseekerProfile", profile, key, int(time.time() * 1000)
+    )
     await _send(bootstrap, later)
     notice = await _notice_for(bootstrap, "forem", later[4])
     assert {o["outcome"] for o in notice["outcomes"]} == {"DENY"}
 
 
-async def test_garbage_goes_to_dead_letters_and_the_stream_goes_on(router, catalog_applied: str) -> None:
+async def test_garbage_goes_to_dead_letters_and_the_stream_goes_on(
+    router, catalog_applied: str
+) -> None:
     """Bytes that are not Avro end in hub.deadletter with the reason; the next event routes."""
     bootstrap = catalog_applied
     garbage = f"not avro {uuid.uuid4()}".encode()
@@ -129,8 +166,11 @@ async def test_garbage_goes_to_dead_letters_and_the_stream_goes_on(router, catal
     key = f"VDAB:{vacancy['vacancy_id']}"
     good = _message("pes.vdab.out.vacancy", "Vacancy", vacancy, key, int(time.time() * 1000))
     await produce(bootstrap, [("pes.vdab.out.vacancy", key.encode(), garbage, headers), good[:4]])
-    letters = await read_until(bootstrap, ["hub.deadletter"], lambda rs: any(
-        d["original_value"] == garbage for d in _ids(rs, "hub.deadletter")))
+    letters = await read_until(
+        bootstrap,
+        ["hub.deadletter"],
+        lambda rs: any(d["original_value"] == garbage for d in _ids(rs, "hub.deadletter")),
+    )
     letter = next(d for d in _ids(letters, "hub.deadletter") if d["original_value"] == garbage)
     assert letter["stage"] == "DECODE"
     assert "c301" in letter["reason"]
@@ -148,8 +188,11 @@ async def test_audit_chain_is_intact_and_matches_deliveries(router, catalog_appl
     message = _message("pes.vdab.out.vacancy", "Vacancy", vacancy, key, int(time.time() * 1000))
     await _send(bootstrap, message)
     await _notice_for(bootstrap, "vdab", message[4])
-    audit = await read_until(bootstrap, ["hub.audit"], lambda rs: sum(
-        1 for d in _ids(rs, "hub.audit") if d["event_id"] == message[4]) == 5)
+    audit = await read_until(
+        bootstrap,
+        ["hub.audit"],
+        lambda rs: sum(1 for d in _ids(rs, "hub.audit") if d["event_id"] == message[4]) == 5,
+    )
     by_partition: dict[int, list] = {}
     for record in audit:
         by_partition.setdefault(record.partition, []).append(record)
@@ -160,9 +203,15 @@ async def test_audit_chain_is_intact_and_matches_deliveries(router, catalog_appl
             assert decision["prev_hash"] == previous, (partition, record.offset)
             assert decision["hash"] == decision_hash(CODEC, decision), (partition, record.offset)
             previous = decision["hash"]
-    inbox = await read_until(bootstrap, ["pes.forem.in.vacancy"], lambda rs: any(
-        dict(r.headers)["ce_id"].decode() == message[4] for r in rs))
+    inbox = await read_until(
+        bootstrap,
+        ["pes.forem.in.vacancy"],
+        lambda rs: any(dict(r.headers)["ce_id"].decode() == message[4] for r in rs),
+    )
     copy = next(r for r in inbox if dict(r.headers)["ce_id"].decode() == message[4])
-    decision = next(d for d in _ids(audit, "hub.audit")
-                    if d["event_id"] == message[4] and d["destination_pes"] == "FOREM")
+    decision = next(
+        d
+        for d in _ids(audit, "hub.audit")
+        if d["event_id"] == message[4] and d["destination_pes"] == "FOREM"
+    )
     assert decision["payload_sha256"] == hashlib.sha256(copy.value).hexdigest()

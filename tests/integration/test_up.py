@@ -22,7 +22,9 @@ from tests.integration.kafka_io import produce, read_until
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.timeout(300),
-    pytest.mark.skipif(bool(os.environ.get("HUB_BOOTSTRAP_SERVERS")), reason="runs the embedded broker"),
+    pytest.mark.skipif(
+        bool(os.environ.get("HUB_BOOTSTRAP_SERVERS")), reason="runs the embedded broker"
+    ),
 ]
 
 CODEC = AvroCodec(SchemaStore.from_directory(paths.schema_dir()))
@@ -33,7 +35,9 @@ def _start(data_dir: Path, port: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "HUB_BOOTSTRAP_SERVERS"}
     return subprocess.Popen(
         [sys.executable, "-m", "hub", "up", "--port", str(port), "--data-dir", str(data_dir)],
-        stdout=(data_dir.parent / "up.log").open("ab"), stderr=subprocess.STDOUT, env=env,
+        stdout=(data_dir.parent / "up.log").open("ab"),
+        stderr=subprocess.STDOUT,
+        env=env,
         start_new_session=True,
     )
 
@@ -46,13 +50,28 @@ def _wait_for_text(log: Path, text: str, timeout_s: float = 90) -> None:
 
 
 async def _route_one(bootstrap: str) -> str:
-    vacancy = json.loads((SAMPLES / "Vacancy.json").read_text()) | {"vacancy_id": uuid.uuid4().hex[:8]}
+    vacancy = json.loads((SAMPLES / "Vacancy.json").read_text()) | {
+        "vacancy_id": uuid.uuid4().hex[:8]
+    }
     key = f"VDAB:{vacancy['vacancy_id']}"
     event = CloudEvent(source="/pes/vdab", type="be.pes.hub.Vacancy", subject=key)
-    await produce(bootstrap, [("pes.vdab.out.vacancy", key.encode(),
-                               CODEC.encode("Vacancy", vacancy), event.to_headers())])
-    await read_until(bootstrap, ["pes.vdab.in.decision"], lambda rs: any(
-        CODEC.decode(r.value).record["event_id"] == event.id for r in rs), timeout_s=90)
+    await produce(
+        bootstrap,
+        [
+            (
+                "pes.vdab.out.vacancy",
+                key.encode(),
+                CODEC.encode("Vacancy", vacancy),
+                event.to_headers(),
+            )
+        ],
+    )
+    await read_until(
+        bootstrap,
+        ["pes.vdab.in.decision"],
+        lambda rs: any(CODEC.decode(r.value).record["event_id"] == event.id for r in rs),
+        timeout_s=90,
+    )
     return event.id
 
 
@@ -78,8 +97,13 @@ def test_up_routes_stops_cleanly_and_resumes(tmp_path: Path) -> None:
     try:
         _wait_for_text(log, "topics: 63 in the catalogue, 0 created")
         second_id = asyncio.run(_route_one(bootstrap))
-        notices = asyncio.run(read_until(bootstrap, ["pes.vdab.in.decision"], lambda rs: any(
-            CODEC.decode(r.value).record["event_id"] == second_id for r in rs)))
+        notices = asyncio.run(
+            read_until(
+                bootstrap,
+                ["pes.vdab.in.decision"],
+                lambda rs: any(CODEC.decode(r.value).record["event_id"] == second_id for r in rs),
+            )
+        )
         ids = [CODEC.decode(r.value).record["event_id"] for r in notices]
         assert first_id in ids  # the first run's output survived the restart
         assert ids.count(first_id) == 1  # and its input was not routed again

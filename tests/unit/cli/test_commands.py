@@ -20,9 +20,16 @@ SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 STORE = SchemaStore.from_directory(paths.schema_dir())
 
 
-def hub(*args: str, stdin: bytes = b"", env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "hub", *args], input=stdin, capture_output=True,
-                          env={**os.environ, "HUB_LOG_FORMAT": "json", **(env or {})}, timeout=120)
+def hub(
+    *args: str, stdin: bytes = b"", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "hub", *args],
+        input=stdin,
+        capture_output=True,
+        env={**os.environ, "HUB_LOG_FORMAT": "json", **(env or {})},
+        timeout=120,
+    )
 
 
 def _avro_schema(name: str) -> avro.schema.Schema:
@@ -50,8 +57,12 @@ def test_decode_reads_what_the_official_avro_package_wrote() -> None:
     schema = _avro_schema("ApplicationFeedback")
     body = io.BytesIO()
     avro.io.DatumWriter(schema).write(record, avro.io.BinaryEncoder(body))
-    done = hub("codec", "decode", "--envelope",
-               stdin=MAGIC + schema.fingerprint("CRC-64-AVRO") + body.getvalue())
+    done = hub(
+        "codec",
+        "decode",
+        "--envelope",
+        stdin=MAGIC + schema.fingerprint("CRC-64-AVRO") + body.getvalue(),
+    )
     assert done.returncode == 0, done.stderr.decode()
     output = json.loads(done.stdout)
     assert output["schema"] == "be.pes.hub.ApplicationFeedback"
@@ -98,7 +109,12 @@ def test_incompatible_schema_change_fails_the_check(tmp_path: Path) -> None:
     schema = json.loads(path.read_text())
     schema["fields"].append({"name": "office_code", "type": "string", "doc": "new, no default"})
     path.write_text(json.dumps(schema))
-    done = hub("schemas", "check", "--against", "HEAD",
-               env={"HUB_SCHEMA_DIR": str(repo / "schemas" / "avro")})
+    done = hub(
+        "schemas",
+        "check",
+        "--against",
+        "HEAD",
+        env={"HUB_SCHEMA_DIR": str(repo / "schemas" / "avro")},
+    )
     assert done.returncode == 1
     assert "office_code" in done.stdout.decode()

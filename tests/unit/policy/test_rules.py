@@ -214,8 +214,9 @@ class TestJobseekers:
 
     def test_known_revocation_stops_even_an_older_event(self, context: PolicyContext) -> None:
         """An event older than a revocation the hub already holds is not transferred."""
-        revocation = consent(action="REVOKED", destinations=[], purposes=[], recorded_at=T0 + DAY,
-                             consent_id="c9")
+        revocation = consent(
+            action="REVOKED", destinations=[], purposes=[], recorded_at=T0 + DAY, consent_id="c9"
+        )
         state = SubjectState(consents=(consent(destinations=["VDAB"]), revocation))
         decision = self._decide(context, state)["VDAB"]
         assert decision.outcome is Outcome.DENY
