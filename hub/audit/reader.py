@@ -88,7 +88,7 @@ class TopicReader:
                     if not records:
                         idle[tp] += 1
                         # done at the end taken at the start; give up on a silent gap
-                        if consumer.position(tp) >= last[tp] or idle[tp] > 20:
+                        if await consumer.position(tp) >= last[tp] or idle[tp] > 20:
                             open_partitions.discard(tp)
                         continue
                     idle[tp] = 0

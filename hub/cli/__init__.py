@@ -27,12 +27,13 @@ def _root(
 
 def _register() -> None:
     """Attach the sub-command groups; each lives in its own module."""
-    from hub.cli import broker, codec, router, schemas, topics, up
+    from hub.cli import audit, broker, codec, router, schemas, topics, up
 
     app.add_typer(codec.app, name="codec")
     app.add_typer(schemas.app, name="schemas")
     app.add_typer(topics.app, name="topics")
     app.add_typer(broker.app, name="broker")
+    app.add_typer(audit.app, name="audit")
     app.command("router")(router.run)
     app.command("up")(up.up)
 

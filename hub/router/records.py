@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from hub.codec import Headers
 
@@ -20,6 +21,19 @@ class InputRecord:
     key: bytes | None
     value: bytes | None
     headers: tuple[tuple[str, bytes], ...] = ()
+
+    @classmethod
+    def from_consumer_record(cls, record: Any) -> InputRecord:
+        """Return the InputRecord of an aiokafka ConsumerRecord."""
+        return cls(
+            record.topic,
+            record.partition,
+            record.offset,
+            record.timestamp,
+            record.key,
+            record.value,
+            tuple(record.headers or ()),
+        )
 
 
 @dataclass(frozen=True, slots=True)
