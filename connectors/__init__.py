@@ -1,0 +1,1 @@
+"""Connectors: one package per public employment service, on a shared runtime in ``base``."""
