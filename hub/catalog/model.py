@@ -20,9 +20,9 @@ __all__ = ["CATALOG_FILE", "Catalog", "Service", "Topic", "load_catalog"]
 CATALOG_FILE = "catalog.yaml"
 
 DataClass = Literal["public", "personal", "sensitive"]
-KeyKind = Literal["subject", "vacancy", "event", "original"]
+KeyKind = Literal["subject", "vacancy", "event", "original", "connector"]
 _DATA_CLASSES = ("public", "personal", "sensitive")
-_KEY_KINDS = ("subject", "vacancy", "event", "original")
+_KEY_KINDS = ("subject", "vacancy", "event", "original", "connector")
 _CLEANUP = ("delete", "compact", "compact,delete")
 _TOPIC_FIELDS = {
     "name",

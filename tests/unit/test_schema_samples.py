@@ -41,6 +41,7 @@ TOP_LEVEL = (
     "ErasureNotice",
     "DeadLetter",
     "DeliveryReceipt",
+    "ConnectorCursor",
 )
 
 _PRIMITIVES = frozenset({"null", "boolean", "int", "long", "float", "double", "bytes", "string"})
