@@ -27,7 +27,7 @@ def _root(
 
 def _register() -> None:
     """Attach the sub-command groups; each lives in its own module."""
-    from hub.cli import audit, broker, codec, router, schemas, topics, up
+    from hub.cli import audit, broker, codec, connector, router, schemas, topics, up
 
     app.add_typer(codec.app, name="codec")
     app.add_typer(schemas.app, name="schemas")
@@ -36,6 +36,8 @@ def _register() -> None:
     app.add_typer(audit.app, name="audit")
     app.command("router")(router.run)
     app.command("up")(up.up)
+    app.command("connector")(connector.connector)
+    app.command("simulator")(connector.simulator)
 
 
 _register()

@@ -19,6 +19,7 @@ from typing import Any
 from hub.audit import AuditChain
 from hub.catalog import Catalog, Topic
 from hub.codec import AvroCodec, CloudEvent, CodecError
+from hub.deadletters import DEADLETTER_TOPIC, dead_letter
 from hub.logging import get_logger
 from hub.policy import Decision, Event, Outcome, PolicyContext, RecordRef, SubjectState, decide
 from hub.router.exceptions import RoutingError
@@ -31,7 +32,6 @@ __all__ = ["AUDIT_TOPIC", "DEADLETTER_TOPIC", "RouterCore"]
 log = get_logger(__name__)
 
 AUDIT_TOPIC = "hub.audit"
-DEADLETTER_TOPIC = "hub.deadletter"
 _DATA_TYPES = ("vacancy", "jobseeker", "feedback")
 _PERSONAL_TYPES = ("jobseeker", "feedback")
 _STATE_TYPES = ("consent", "registration")
@@ -282,22 +282,20 @@ class RouterCore:
             else ("ROUTE" if isinstance(exc, RoutingError) else "OTHER")
         )
         code = exc.code if isinstance(exc, RoutingError) else type(exc).__name__
-        letter = {
-            "dead_letter_id": _stable_id(record.topic, str(record.partition), str(record.offset)),
-            "stage": stage,
-            "reason_code": code,
-            "reason": str(exc),
-            "error_type": type(exc).__name__,
-            "original_key": record.key,
-            "original_value": record.value,
-            "original_headers": [{"key": k, "value": v} for k, v in record.headers],
-            "source_topic": record.topic,
-            "source_partition": record.partition,
-            "source_offset": record.offset,
-            "source_timestamp": record.timestamp_ms,
-            "failed_at": self.clock_ms(),
-            "upstream": None,
-        }
+        letter = dead_letter(
+            stage=stage,
+            reason_code=code,
+            reason=str(exc),
+            error_type=type(exc).__name__,
+            key=record.key,
+            value=record.value,
+            headers=record.headers,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            timestamp_ms=record.timestamp_ms,
+        )
+        letter["failed_at"] = self.clock_ms()
         log.warning(
             "record_dead_lettered",
             topic=record.topic,

@@ -1,0 +1,117 @@
+"""Inbound: read the service's API for changes since the stored cursor, publish canonically.
+
+Each record is mapped (vacancies from the native format), validated by encoding it, and
+published to ``pes.<pes>.out.<type>`` with CloudEvents headers; the event id derives
+from the service, kind and change position, so a re-read after a crash publishes the
+same ids and destinations drop the duplicates. The cursor is stored only after every
+record before it was acknowledged. A record that cannot be mapped becomes a dead letter
+with its original JSON and the stream goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+
+from connectors.base.client import PesClient
+from connectors.base.cursors import CursorStore
+from connectors.base.exceptions import MappingError
+from connectors.base.kinds import INBOUND, InboundKind
+from connectors.base.mapping import VacancyMapping
+from hub.codec import AvroCodec, CloudEvent, CodecError, new_traceparent
+from hub.deadletters import DEADLETTER_TOPIC, dead_letter
+from hub.logging import get_logger
+
+__all__ = ["Inbound"]
+
+log = get_logger(__name__)
+
+
+class Inbound:
+    """Publishes one service's changes; ``poll()`` reads every kind once."""
+
+    def __init__(
+        self,
+        *,
+        code: str,
+        client: PesClient,
+        mapping: VacancyMapping,
+        codec: AvroCodec,
+        producer: AIOKafkaProducer,
+        cursors: CursorStore,
+    ) -> None:
+        self.code = code
+        self._client = client
+        self._mapping = mapping
+        self._codec = codec
+        self._producer = producer
+        self._cursors = cursors
+        self.published = 0
+        self.dead_letters = 0
+
+    async def poll(self) -> int:
+        """Read and publish every kind once; return how many records were published."""
+        return sum([await self._poll_kind(kind) for kind in INBOUND])
+
+    async def _poll_kind(self, kind: InboundKind) -> int:
+        items, cursor = await self._client.changes(kind.kind, self._cursors.cursors.get(kind.kind))
+        if not items:
+            return 0
+        futures = []
+        for item in items:
+            futures.append(await self._publish(kind, item))
+        for future in futures:
+            await future
+        published = sum(1 for item in items if "_failed" not in item)
+        await self._cursors.save(kind.kind, str(cursor), published)
+        self.published += published
+        log.info("records_published", pes=self.code, kind=kind.kind, count=published, cursor=cursor)
+        return published
+
+    async def _publish(self, kind: InboundKind, item: dict[str, Any]) -> Any:
+        position = str(item.pop("_seq", ""))
+        topic = f"pes.{self.code.lower()}.out.{kind.event_type}"
+        try:
+            record = self._mapping.to_canonical(item) if kind.event_type == "vacancy" else item
+            value = self._codec.encode(kind.schema, record)
+            key = kind.key(record)
+        except (MappingError, CodecError, KeyError, TypeError, ValueError) as exc:
+            item["_failed"] = True
+            return await self._dead_letter(kind, item, exc, position)
+        event = CloudEvent(
+            source=f"/pes/{self.code.lower()}/connector",
+            type=f"be.pes.hub.{kind.schema}",
+            id=hashlib.sha256(f"{self.code}|{kind.kind}|{key}|{position}".encode()).hexdigest()[
+                :32
+            ],
+            subject=key,
+            time=datetime.fromtimestamp(int(record[kind.time_field]) / 1000, UTC),
+            traceparent=new_traceparent(),
+        )
+        return await self._producer.send(topic, value, key=key.encode(), headers=event.to_headers())
+
+    async def _dead_letter(
+        self, kind: InboundKind, item: dict[str, Any], exc: Exception, position: str
+    ) -> Any:
+        self.dead_letters += 1
+        raw = json.dumps(
+            {k: v for k, v in item.items() if k != "_failed"}, ensure_ascii=False
+        ).encode()
+        log.warning(
+            "record_not_mapped", pes=self.code, kind=kind.kind, position=position, error=str(exc)
+        )
+        letter = dead_letter(
+            stage="MAP",
+            reason_code=type(exc).__name__,
+            reason=f"{kind.kind} record at {position}: {exc}",
+            error_type=type(exc).__name__,
+            key=None,
+            value=raw,
+            topic=f"{self.code.lower()}-api:{kind.kind}",
+            offset=int(position or -1),
+        )
+        return await self._producer.send(DEADLETTER_TOPIC, self._codec.encode("DeadLetter", letter))

@@ -1,0 +1,210 @@
+"""Outbound: deliver the service's inbox topics to its API, then commit.
+
+Consumer group ``connector-<pes>``. Each record is mapped to what the API takes
+(vacancies to the native format; people, feedback and notices as the hub's JSON; an
+erasure notice as a DELETE) and sent with its event id as the idempotency key. A 5xx,
+429 or timeout is retried with back-off; when retries run out the partition is rewound
+to that record and tried again later, so nothing is committed before it is delivered.
+A 4xx goes to the dead letters with the service's answer. Every delivery publishes a
+DeliveryReceipt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import OrderedDict
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+
+from connectors.base.client import PesClient
+from connectors.base.exceptions import UpstreamRejectedError, UpstreamUnavailableError
+from connectors.base.kinds import subject_key
+from connectors.base.mapping import VacancyMapping
+from hub.codec import AvroCodec, CloudEvent, CodecError
+from hub.codec.jsonform import to_json
+from hub.deadletters import DEADLETTER_TOPIC, dead_letter
+from hub.logging import get_logger
+
+__all__ = ["INBOX_TYPES", "Outbound"]
+
+log = get_logger(__name__)
+
+INBOX_TYPES = ("vacancy", "jobseeker", "feedback", "decision", "erasure")
+_API_KIND = {
+    "vacancy": "vacancies",
+    "jobseeker": "jobseekers",
+    "feedback": "feedback",
+    "decision": "decisions",
+}
+_RECENT = 50_000
+
+
+class Outbound:
+    """Delivers one service's inboxes; ``deliver_batch()`` handles one fetch."""
+
+    def __init__(
+        self,
+        *,
+        code: str,
+        client: PesClient,
+        mapping: VacancyMapping,
+        codec: AvroCodec,
+        producer: AIOKafkaProducer,
+        consumer: AIOKafkaConsumer,
+    ) -> None:
+        self.code = code
+        self.connector = f"connector-{code.lower()}"
+        self._client = client
+        self._mapping = mapping
+        self._codec = codec
+        self._producer = producer
+        self._consumer = consumer
+        self._recent: OrderedDict[str, None] = OrderedDict()
+        self.delivered = 0
+        self.rejected = 0
+        self.duplicates = 0
+
+    @staticmethod
+    def topics(code: str) -> list[str]:
+        """Return the inbox topics of a service."""
+        return [f"pes.{code.lower()}.in.{kind}" for kind in INBOX_TYPES]
+
+    async def deliver_batch(self, timeout_ms: int = 500) -> int:
+        """Fetch, deliver in order per partition, then commit what was delivered."""
+        batch = await self._consumer.getmany(timeout_ms=timeout_ms)
+        done: dict[TopicPartition, int] = {}
+        handled = 0
+        for tp, records in batch.items():
+            for record in records:
+                try:
+                    await self._deliver(record)
+                except UpstreamUnavailableError as exc:
+                    log.warning(
+                        "delivery_postponed",
+                        pes=self.code,
+                        topic=tp.topic,
+                        offset=record.offset,
+                        error=str(exc),
+                    )
+                    self._consumer.seek(tp, record.offset)
+                    break
+                done[tp] = record.offset + 1
+                handled += 1
+        if done:
+            await self._producer.flush()
+            await self._consumer.commit(done)
+        return handled
+
+    async def _deliver(self, record: ConsumerRecord) -> None:
+        kind = record.topic.rsplit(".", 1)[-1]
+        try:
+            envelope = CloudEvent.from_headers(record.headers or ())
+            message = self._codec.decode(record.value or b"")
+        except CodecError as exc:
+            await self._dead_letter(record, "DELIVER", type(exc).__name__, str(exc))
+            return
+        decoded = message.record
+        identity = f"{envelope.source}|{envelope.id}|{kind}"
+        if identity in self._recent:
+            self.duplicates += 1
+            await self._receipt(record, envelope, kind, "DUPLICATE", None, 0, None)
+            return
+        key = hashlib.sha256(identity.encode()).hexdigest()[:32]
+        attempts_before = self._client.retries
+        try:
+            if kind == "erasure":
+                status = await self._client.erase(subject_key(decoded), decoded["event_ids"], key)
+                reference, outcome = None, "ERASED"
+            else:
+                schema = self._codec.store.current(message.name).expanded
+                payload = (
+                    self._mapping.from_canonical(decoded)
+                    if kind == "vacancy"
+                    else to_json(schema, decoded)
+                )
+                status, reference = await self._client.deliver(_API_KIND[kind], payload, key)
+                outcome = "DUPLICATE" if status == 200 else "DELIVERED"
+        except UpstreamRejectedError as exc:
+            self.rejected += 1
+            await self._dead_letter(
+                record,
+                "DELIVER",
+                f"HTTP_{exc.status}",
+                str(exc),
+                upstream={"http_status": exc.status, "body": exc.body},
+            )
+            await self._receipt(record, envelope, kind, "REJECTED", exc.status, 1, None)
+            return
+        self._remember(identity)
+        self.delivered += 1
+        attempts = 1 + self._client.retries - attempts_before
+        await self._receipt(record, envelope, kind, outcome, status, attempts, reference)
+
+    def _remember(self, identity: str) -> None:
+        self._recent[identity] = None
+        if len(self._recent) > _RECENT:
+            self._recent.popitem(last=False)
+
+    async def _receipt(
+        self,
+        record: ConsumerRecord,
+        envelope: CloudEvent,
+        kind: str,
+        status: str,
+        http_status: int | None,
+        attempts: int,
+        reference: str | None,
+    ) -> None:
+        receipt = {
+            "receipt_id": hashlib.sha256(
+                f"{envelope.source}|{envelope.id}|{self.code}|{kind}".encode()
+            ).hexdigest()[:32],
+            "event_id": envelope.id,
+            "event_type": envelope.type,
+            "destination_pes": self.code,
+            "connector": self.connector,
+            "status": status,
+            "http_status": http_status,
+            "attempts": attempts,
+            "pes_reference": reference,
+            "delivered_at": int(time.time() * 1000),
+        }
+        await self._producer.send(
+            "hub.receipts", self._codec.encode("DeliveryReceipt", receipt), key=record.key
+        )
+
+    async def _dead_letter(
+        self,
+        record: ConsumerRecord,
+        stage: str,
+        code: str,
+        reason: str,
+        upstream: dict[str, Any] | None = None,
+    ) -> None:
+        log.warning(
+            "delivery_dead_lettered",
+            pes=self.code,
+            topic=record.topic,
+            offset=record.offset,
+            reason_code=code,
+            reason=reason[:300],
+        )
+        letter = dead_letter(
+            stage=stage,
+            reason_code=code,
+            reason=reason,
+            error_type=code,
+            key=record.key,
+            value=record.value,
+            headers=tuple(record.headers or ()),
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            timestamp_ms=record.timestamp,
+            upstream=upstream,
+        )
+        await self._producer.send(
+            DEADLETTER_TOPIC, self._codec.encode("DeadLetter", letter), key=record.key
+        )

@@ -1,0 +1,189 @@
+"""One connector as a long-lived service: inbound and outbound loops, a health endpoint.
+
+Starts and stops like every hub component (``start()``/``stop()`` or ``async with``);
+stopping lets the current batch finish, commits what was delivered and closes cleanly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from types import TracebackType
+from typing import Any
+
+import httpx
+from aiohttp import web
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from connectors.base.client import PesClient
+from connectors.base.cursors import CursorStore
+from connectors.base.exceptions import UpstreamUnavailableError
+from connectors.base.inbound import Inbound
+from connectors.base.outbound import Outbound
+from connectors.registry import vacancy_mapping
+from hub.codec import AvroCodec
+from hub.logging import get_logger
+
+__all__ = ["ConnectorService"]
+
+log = get_logger(__name__)
+
+
+class ConnectorService:
+    """The connector of one service, between its API and its topics."""
+
+    def __init__(
+        self,
+        *,
+        code: str,
+        api_url: str,
+        codec: AvroCodec,
+        client_options: dict[str, Any],
+        fetch_max_wait_ms: int = 50,
+        session_timeout_ms: int = 10_000,
+        poll_interval_s: float = 1.0,
+        http_timeout_s: float = 10.0,
+        retry_for_s: float = 60.0,
+        health_port: int | None = None,
+    ) -> None:
+        self.code = code
+        self.name = f"connector-{code.lower()}"
+        self._api_url = api_url
+        self._codec = codec
+        self._options = client_options
+        self._fetch_max_wait_ms = fetch_max_wait_ms
+        self._session_timeout_ms = session_timeout_ms
+        self._poll_interval_s = poll_interval_s
+        self._http_timeout_s = http_timeout_s
+        self._retry_for_s = retry_for_s
+        self._health_port = health_port
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._resources: contextlib.AsyncExitStack | None = None
+        self.inbound: Inbound | None = None
+        self.outbound: Outbound | None = None
+
+    async def start(self) -> None:
+        """Connect to Kafka and the API, load cursors, start both loops and the health server."""
+        stack = contextlib.AsyncExitStack()
+        self._resources = stack
+        try:
+            producer = AIOKafkaProducer(enable_idempotence=False, linger_ms=5, **self._options)
+            await producer.start()
+            stack.push_async_callback(producer.stop)
+            consumer = AIOKafkaConsumer(
+                *Outbound.topics(self.code),
+                group_id=self.name,
+                enable_auto_commit=False,
+                auto_offset_reset="earliest",
+                fetch_max_wait_ms=self._fetch_max_wait_ms,
+                session_timeout_ms=self._session_timeout_ms,
+                max_poll_interval_ms=int(max(300, self._retry_for_s * 3) * 1000),
+                **self._options,
+            )
+            await consumer.start()
+            stack.push_async_callback(consumer.stop)
+            http = httpx.AsyncClient(base_url=self._api_url, timeout=self._http_timeout_s)
+            stack.push_async_callback(http.aclose)
+            client = PesClient(http, retry_for_s=self._retry_for_s)
+            mapping = vacancy_mapping(self.code)
+            cursors = CursorStore(self._codec, producer, self._options, self.name)
+            await cursors.load()
+            self.inbound = Inbound(
+                code=self.code,
+                client=client,
+                mapping=mapping,
+                codec=self._codec,
+                producer=producer,
+                cursors=cursors,
+            )
+            self.outbound = Outbound(
+                code=self.code,
+                client=client,
+                mapping=mapping,
+                codec=self._codec,
+                producer=producer,
+                consumer=consumer,
+            )
+            if self._health_port is not None:
+                await self._serve_health(stack)
+        except BaseException:
+            await stack.aclose()
+            raise
+        self._tasks = [
+            asyncio.create_task(self._inbound_loop()),
+            asyncio.create_task(self._outbound_loop()),
+        ]
+        log.info(
+            "connector_started", connector=self.name, api=self._api_url, cursors=cursors.cursors
+        )
+
+    async def _inbound_loop(self) -> None:
+        assert self.inbound is not None
+        while not self._stop.is_set():
+            try:
+                await self.inbound.poll()
+            except UpstreamUnavailableError as exc:
+                log.warning("inbound_waiting", connector=self.name, error=str(exc))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self._poll_interval_s)
+
+    async def _outbound_loop(self) -> None:
+        assert self.outbound is not None
+        while not self._stop.is_set():
+            await self.outbound.deliver_batch()
+
+    async def _serve_health(self, stack: contextlib.AsyncExitStack) -> None:
+        app = web.Application()
+        app.add_routes([web.get("/health", self._health)])
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        stack.push_async_callback(runner.cleanup)
+        await web.TCPSite(runner, "127.0.0.1", self._health_port).start()
+
+    async def _health(self, _: web.Request) -> web.Response:
+        return web.json_response(self.health())
+
+    def health(self) -> dict[str, Any]:
+        """Return liveness and counters."""
+        running = bool(self._tasks) and not any(t.done() for t in self._tasks)
+        inbound, outbound = self.inbound, self.outbound
+        return {
+            "status": "ok" if running else "stopped",
+            "connector": self.name,
+            "published": inbound.published if inbound else 0,
+            "map_failures": inbound.dead_letters if inbound else 0,
+            "delivered": outbound.delivered if outbound else 0,
+            "rejected": outbound.rejected if outbound else 0,
+            "duplicates": outbound.duplicates if outbound else 0,
+        }
+
+    async def wait(self) -> None:
+        """Return when a loop ends (it raised): the supervisor then restarts the process."""
+        done, _ = await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            task.result()
+
+    async def stop(self) -> None:
+        """Let the current batch finish, then close everything."""
+        self._stop.set()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=self._retry_for_s + 5)
+            for task in self._tasks:
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._resources is not None:
+            await self._resources.aclose()
+        log.info("connector_stopped", connector=self.name)
+
+    async def __aenter__(self) -> ConnectorService:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()

@@ -1,0 +1,212 @@
+"""A simulated service API: a real HTTP server on loopback with realistic, stateful data.
+
+It speaks the service's own vacancy format (through its mapping), and the hub's JSON
+form of the canonical records for people (consents, registrations, profiles, feedback),
+for which the services publish no format. It shows what it received, and it can be told
+to be slow or to fail, for fault tests.
+
+    GET    /api/changes/{kind}?since=&limit=   vacancies | jobseekers | consents | registrations | feedback
+    POST   /api/inbox/{kind}                   vacancies | jobseekers | feedback | decisions (Idempotency-Key)
+    DELETE /api/jobseekers/{subject}?event_ids= erasure (Idempotency-Key)
+    GET    /api/received                       what the hub delivered here
+    POST   /admin/{kind}                       publish a record of this service (native vacancy or canonical)
+    POST   /admin/generate?count=N             realistic vacancies, jobseekers, a third with consent
+    POST   /admin/faults                       {"latency_ms": 0, "error_rate": 0.0, "hang_s": 0.0, "hang_rate": 0.0}
+    GET    /health
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from connectors.base.exceptions import MappingError
+from connectors.base.fakedata import FakeData
+from connectors.base.mapping import VacancyMapping
+from connectors.registry import SERVICES
+from hub.logging import get_logger
+
+__all__ = ["Faults", "SimulatorState", "create_simulator"]
+
+log = get_logger(__name__)
+
+OUT_KINDS = ("vacancies", "jobseekers", "consents", "registrations", "feedback")
+IN_KINDS = ("vacancies", "jobseekers", "feedback", "decisions")
+
+
+@dataclass
+class Faults:
+    """Injected trouble on /api: latency, 503 answers, hanging requests."""
+
+    latency_ms: int = 0
+    error_rate: float = 0.0
+    hang_s: float = 0.0
+    hang_rate: float = 0.0
+
+
+@dataclass
+class SimulatorState:
+    """Everything the simulated service holds."""
+
+    code: str
+    mapping: VacancyMapping
+    changes: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+    received: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    idempotency: dict[str, dict[str, Any]] = field(default_factory=dict)
+    faults: Faults = field(default_factory=Faults)
+    sequence: int = 0
+
+    def publish(self, kind: str, item: dict[str, Any]) -> int:
+        """Record a change of this service; return its sequence number."""
+        self.sequence += 1
+        self.changes.setdefault(kind, []).append((self.sequence, item))
+        return self.sequence
+
+
+def create_simulator(code: str, mapping: VacancyMapping, *, seed: int = 7) -> web.Application:
+    """Return the aiohttp application of one simulated service."""
+    state = SimulatorState(code=code, mapping=mapping)
+    fake = FakeData(code, seed)
+    app = web.Application(middlewares=[_faults_middleware])
+    app["state"] = state
+    app["fake"] = fake
+    app.add_routes(
+        [
+            web.get("/health", _health),
+            web.get("/api/changes/{kind}", _changes),
+            web.post("/api/inbox/{kind}", _inbox),
+            web.delete("/api/jobseekers/{subject}", _erase),
+            web.get("/api/received", _received),
+            web.post("/admin/generate", _generate),
+            web.post("/admin/faults", _set_faults),
+            web.post("/admin/{kind}", _admin_publish),
+        ]
+    )
+    return app
+
+
+@web.middleware
+async def _faults_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    faults: Faults = request.app["state"].faults
+    if request.path.startswith("/api/"):
+        if faults.latency_ms:
+            await asyncio.sleep(faults.latency_ms / 1000)
+        if faults.hang_rate and random.random() < faults.hang_rate:
+            await asyncio.sleep(faults.hang_s)
+        if faults.error_rate and random.random() < faults.error_rate:
+            return web.json_response({"error": "injected fault"}, status=503)
+    return await handler(request)
+
+
+async def _health(request: web.Request) -> web.Response:
+    state: SimulatorState = request.app["state"]
+    return web.json_response({"status": "ok", "service": state.code, "sequence": state.sequence})
+
+
+async def _changes(request: web.Request) -> web.Response:
+    state: SimulatorState = request.app["state"]
+    kind = request.match_info["kind"]
+    if kind not in OUT_KINDS:
+        return web.json_response({"error": f"unknown kind {kind}"}, status=404)
+    try:
+        since = int(request.query.get("since", "0"))
+        limit = min(int(request.query.get("limit", "200")), 1000)
+    except ValueError:
+        return web.json_response({"error": "since and limit are whole numbers"}, status=400)
+    items = [(seq, item) for seq, item in state.changes.get(kind, []) if seq > since][:limit]
+    cursor = str(items[-1][0]) if items else str(since)
+    return web.json_response(
+        {"items": [item | {"_seq": seq} for seq, item in items], "next": cursor}
+    )
+
+
+async def _inbox(request: web.Request) -> web.Response:
+    state: SimulatorState = request.app["state"]
+    kind = request.match_info["kind"]
+    if kind not in IN_KINDS:
+        return web.json_response({"error": f"unknown inbox {kind}"}, status=404)
+    key = request.headers.get("Idempotency-Key")
+    if not key:
+        return web.json_response({"error": "Idempotency-Key header is required"}, status=400)
+    if key in state.idempotency:
+        return web.json_response(state.idempotency[key] | {"duplicate": True}, status=200)
+    try:
+        payload = await request.json()
+    except ValueError:
+        return web.json_response({"error": "body is not JSON"}, status=400)
+    if kind == "vacancies":
+        try:
+            state.mapping.to_canonical(payload)
+        except (MappingError, KeyError, TypeError, ValueError) as exc:
+            return web.json_response(
+                {"error": f"not a valid {state.code} vacancy: {exc}"}, status=422
+            )
+    reference = f"{state.code}-{kind}-{len(state.received.get(kind, [])) + 1}"
+    state.received.setdefault(kind, []).append(
+        {
+            "reference": reference,
+            "idempotency_key": key,
+            "received_at": int(time.time() * 1000),
+            "payload": payload,
+        }
+    )
+    state.idempotency[key] = {"reference": reference}
+    log.info("simulator_received", service=state.code, kind=kind, reference=reference)
+    return web.json_response({"reference": reference}, status=201)
+
+
+async def _erase(request: web.Request) -> web.Response:
+    state: SimulatorState = request.app["state"]
+    key = request.headers.get("Idempotency-Key", "")
+    subject = request.match_info["subject"]
+    if key and key in state.idempotency:
+        return web.Response(status=204)
+    event_ids = [e for e in request.query.get("event_ids", "").split(",") if e]
+    state.received.setdefault("erasures", []).append(
+        {"subject": subject, "event_ids": event_ids, "received_at": int(time.time() * 1000)}
+    )
+    state.idempotency[key] = {"reference": f"erasure-{subject}"}
+    return web.Response(status=204)
+
+
+async def _received(request: web.Request) -> web.Response:
+    return web.json_response(request.app["state"].received)
+
+
+async def _admin_publish(request: web.Request) -> web.Response:
+    state: SimulatorState = request.app["state"]
+    kind = request.match_info["kind"]
+    if kind not in OUT_KINDS:
+        return web.json_response({"error": f"unknown kind {kind}"}, status=404)
+    item = await request.json()
+    if kind == "vacancies" and request.query.get("format") == "canonical":
+        item = state.mapping.from_canonical(item)
+    return web.json_response({"seq": state.publish(kind, item)}, status=201)
+
+
+async def _generate(request: web.Request) -> web.Response:
+    state: SimulatorState = request.app["state"]
+    fake: FakeData = request.app["fake"]
+    count = int(request.query.get("count", "10"))
+    now = int(time.time() * 1000)
+    others = [s for s in SERVICES if s != state.code]
+    consents = 0
+    for _ in range(count):
+        state.publish("vacancies", state.mapping.from_canonical(fake.vacancy(now)))
+        profile = fake.jobseeker(now)
+        if fake.wants_consent():
+            state.publish("consents", fake.consent(profile, now - 1000, fake.pick(others, 2)))
+            consents += 1
+        state.publish("jobseekers", profile)
+    return web.json_response({"generated": count, "consents": consents, "sequence": state.sequence})
+
+
+async def _set_faults(request: web.Request) -> web.Response:
+    state: SimulatorState = request.app["state"]
+    state.faults = Faults(**await request.json())
+    return web.json_response(vars(state.faults))

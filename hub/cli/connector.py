@@ -1,0 +1,107 @@
+"""``hub connector PES`` and ``hub simulator PES``: one service's connector, or its simulated API."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import httpx
+import typer
+from aiohttp import web
+
+from hub.cli._common import console, fail_on_hub_error, settings
+from hub.codec import AvroCodec, SchemaStore
+from hub.exceptions import ConfigurationError
+from hub.settings import KafkaSettings
+
+__all__ = ["connector", "simulator"]
+
+
+def _code(pes: str) -> str:
+    from connectors.registry import SERVICES
+
+    code = pes.upper()
+    if code not in SERVICES:
+        raise ConfigurationError(f"unknown service {pes!r}; one of {', '.join(SERVICES)}")
+    return code
+
+
+async def _until_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+
+
+def connector(
+    pes: str = typer.Argument(..., help="Service code: VDAB, FOREM, ACTIRIS, BF, ADG or FT."),
+    api_url: str = typer.Option(
+        ..., "--api-url", envvar="HUB_CONNECTOR_API_URL", help="Base URL of the service's API."
+    ),
+    health_port: int = typer.Option(
+        None,
+        "--health-port",
+        envvar="HUB_CONNECTOR_HEALTH_PORT",
+        help="Serve GET /health on 127.0.0.1:PORT.",
+    ),
+    poll_interval: float = typer.Option(1.0, "--poll-interval", help="Seconds between API reads."),
+) -> None:
+    """Run one service's connector until Ctrl-C or SIGTERM."""
+    from connectors.base.service import ConnectorService
+
+    async def run() -> None:
+        kafka = KafkaSettings()
+        service = ConnectorService(
+            code=_code(pes),
+            api_url=api_url,
+            codec=AvroCodec(SchemaStore.from_directory(settings().schema_dir)),
+            client_options=kafka.client_options(),
+            fetch_max_wait_ms=kafka.fetch_max_wait_ms,
+            session_timeout_ms=kafka.session_timeout_ms,
+            poll_interval_s=poll_interval,
+            health_port=health_port,
+        )
+        async with service:
+            stopped = asyncio.create_task(_until_signal())
+            crashed = asyncio.create_task(service.wait())
+            done, pending = await asyncio.wait(
+                {stopped, crashed}, return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in pending:
+                task.cancel()
+            for task in done:
+                task.result()
+
+    with fail_on_hub_error():
+        asyncio.run(run())
+
+
+def simulator(
+    pes: str = typer.Argument(..., help="Service code: VDAB, FOREM, ACTIRIS, BF, ADG or FT."),
+    port: int = typer.Option(..., "--port", help="Listen on 127.0.0.1:PORT."),
+    generate: int = typer.Option(0, "--generate", help="Records to create at start."),
+) -> None:
+    """Serve a simulated service API on loopback until Ctrl-C or SIGTERM."""
+    from connectors.base.simulator import create_simulator
+    from connectors.registry import vacancy_mapping
+
+    async def run() -> None:
+        code = _code(pes)
+        app = create_simulator(code, vacancy_mapping(code))
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        if generate:
+            async with httpx.AsyncClient() as client:
+                await client.post(
+                    f"http://127.0.0.1:{port}/admin/generate", params={"count": generate}
+                )
+        console.print(f"{code} simulator on http://127.0.0.1:{port}")
+        try:
+            await _until_signal()
+        finally:
+            await runner.cleanup()
+
+    with fail_on_hub_error():
+        asyncio.run(run())
