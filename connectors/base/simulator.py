@@ -31,7 +31,7 @@ from connectors.base.mapping import VacancyMapping
 from connectors.registry import SERVICES
 from hub.logging import get_logger
 
-__all__ = ["Faults", "SimulatorState", "create_simulator"]
+__all__ = ["FAKE", "STATE", "Faults", "SimulatorState", "create_simulator"]
 
 log = get_logger(__name__)
 
@@ -68,13 +68,17 @@ class SimulatorState:
         return self.sequence
 
 
+STATE: web.AppKey[SimulatorState] = web.AppKey("state", SimulatorState)
+FAKE: web.AppKey[FakeData] = web.AppKey("fake", FakeData)
+
+
 def create_simulator(code: str, mapping: VacancyMapping, *, seed: int = 7) -> web.Application:
     """Return the aiohttp application of one simulated service."""
     state = SimulatorState(code=code, mapping=mapping)
     fake = FakeData(code, seed)
     app = web.Application(middlewares=[_faults_middleware])
-    app["state"] = state
-    app["fake"] = fake
+    app[STATE] = state
+    app[FAKE] = fake
     app.add_routes(
         [
             web.get("/health", _health),
@@ -92,7 +96,7 @@ def create_simulator(code: str, mapping: VacancyMapping, *, seed: int = 7) -> we
 
 @web.middleware
 async def _faults_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
-    faults: Faults = request.app["state"].faults
+    faults: Faults = request.app[STATE].faults
     if request.path.startswith("/api/"):
         if faults.latency_ms:
             await asyncio.sleep(faults.latency_ms / 1000)
@@ -104,12 +108,12 @@ async def _faults_middleware(request: web.Request, handler: Any) -> web.StreamRe
 
 
 async def _health(request: web.Request) -> web.Response:
-    state: SimulatorState = request.app["state"]
+    state: SimulatorState = request.app[STATE]
     return web.json_response({"status": "ok", "service": state.code, "sequence": state.sequence})
 
 
 async def _changes(request: web.Request) -> web.Response:
-    state: SimulatorState = request.app["state"]
+    state: SimulatorState = request.app[STATE]
     kind = request.match_info["kind"]
     if kind not in OUT_KINDS:
         return web.json_response({"error": f"unknown kind {kind}"}, status=404)
@@ -126,7 +130,7 @@ async def _changes(request: web.Request) -> web.Response:
 
 
 async def _inbox(request: web.Request) -> web.Response:
-    state: SimulatorState = request.app["state"]
+    state: SimulatorState = request.app[STATE]
     kind = request.match_info["kind"]
     if kind not in IN_KINDS:
         return web.json_response({"error": f"unknown inbox {kind}"}, status=404)
@@ -161,7 +165,7 @@ async def _inbox(request: web.Request) -> web.Response:
 
 
 async def _erase(request: web.Request) -> web.Response:
-    state: SimulatorState = request.app["state"]
+    state: SimulatorState = request.app[STATE]
     key = request.headers.get("Idempotency-Key", "")
     subject = request.match_info["subject"]
     if key and key in state.idempotency:
@@ -175,11 +179,11 @@ async def _erase(request: web.Request) -> web.Response:
 
 
 async def _received(request: web.Request) -> web.Response:
-    return web.json_response(request.app["state"].received)
+    return web.json_response(request.app[STATE].received)
 
 
 async def _admin_publish(request: web.Request) -> web.Response:
-    state: SimulatorState = request.app["state"]
+    state: SimulatorState = request.app[STATE]
     kind = request.match_info["kind"]
     if kind not in OUT_KINDS:
         return web.json_response({"error": f"unknown kind {kind}"}, status=404)
@@ -190,8 +194,8 @@ async def _admin_publish(request: web.Request) -> web.Response:
 
 
 async def _generate(request: web.Request) -> web.Response:
-    state: SimulatorState = request.app["state"]
-    fake: FakeData = request.app["fake"]
+    state: SimulatorState = request.app[STATE]
+    fake: FakeData = request.app[FAKE]
     count = int(request.query.get("count", "10"))
     now = int(time.time() * 1000)
     others = [s for s in SERVICES if s != state.code]
@@ -207,6 +211,6 @@ async def _generate(request: web.Request) -> web.Response:
 
 
 async def _set_faults(request: web.Request) -> web.Response:
-    state: SimulatorState = request.app["state"]
+    state: SimulatorState = request.app[STATE]
     state.faults = Faults(**await request.json())
     return web.json_response(vars(state.faults))

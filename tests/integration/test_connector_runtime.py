@@ -1,0 +1,186 @@
+"""The connector runtime between real simulated APIs (loopback HTTP) and the real broker.
+
+The service formats are tested in each package; here a pass-through vacancy format keeps
+the focus on the runtime: cursors, publishing, routing, delivery, retries, receipts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from aiohttp import web
+
+import connectors.base.service as service_module
+from connectors.base.mapping import VacancyMapping
+from connectors.base.service import ConnectorService
+from connectors.base.simulator import create_simulator
+from hub import paths
+from hub.broker.process import free_port
+from hub.codec import AvroCodec, SchemaStore
+from tests.integration.kafka_io import read_until
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
+
+CODEC = AvroCodec(SchemaStore.from_directory(paths.schema_dir()))
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+
+
+class PassThrough(VacancyMapping):
+    """Canonical JSON as the native format."""
+
+    code = "TEST"
+    language = "fr"
+
+    def to_canonical(self, native: dict[str, Any]) -> dict[str, Any]:
+        return dict(native)
+
+    def from_canonical(self, vacancy: dict[str, Any]) -> dict[str, Any]:
+        return dict(vacancy)
+
+    def native_id(self, native: dict[str, Any]) -> str:
+        return str(native["vacancy_id"])
+
+
+@asynccontextmanager
+async def simulated(code: str) -> AsyncIterator[str]:
+    runner = web.AppRunner(create_simulator(code, PassThrough()), access_log=None)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+def connector(code: str, url: str, bootstrap: str) -> ConnectorService:
+    return ConnectorService(
+        code=code,
+        api_url=url,
+        codec=CODEC,
+        client_options={"bootstrap_servers": bootstrap},
+        poll_interval_s=0.3,
+        retry_for_s=20,
+        http_timeout_s=2,
+    )
+
+
+async def _received(url: str, kind: str, predicate, timeout_s: float = 60) -> list[dict]:
+    async with httpx.AsyncClient(base_url=url) as client:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            items = (await client.get("/api/received")).json().get(kind, [])
+            if predicate(items):
+                return items
+            assert time.monotonic() < deadline, f"{kind} at {url}: {items[-3:]}"
+            await asyncio.sleep(0.3)
+
+
+async def test_vacancy_posted_at_one_service_is_delivered_once_despite_a_5xx_burst(
+    router, catalog_applied: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """VDAB publishes; Le Forem's API fails for a while; the vacancy arrives once, receipted."""
+    monkeypatch.setattr(service_module, "vacancy_mapping", lambda code: PassThrough())
+    vacancy = json.loads((SAMPLES / "Vacancy.json").read_text()) | {
+        "vacancy_id": f"rt-{uuid.uuid4().hex[:8]}",
+        "updated_at": int(time.time() * 1000),
+    }
+    async with simulated("VDAB") as vdab_url, simulated("FOREM") as forem_url:
+        async with httpx.AsyncClient(base_url=forem_url) as forem:
+            await forem.post("/admin/faults", json={"error_rate": 1.0})
+        async with (
+            connector("VDAB", vdab_url, catalog_applied),
+            connector("FOREM", forem_url, catalog_applied) as forem_connector,
+        ):
+            async with httpx.AsyncClient(base_url=vdab_url) as vdab:
+                await vdab.post("/admin/vacancies", json=vacancy)
+            await asyncio.sleep(4)  # deliveries fail and are retried meanwhile
+            async with httpx.AsyncClient(base_url=forem_url) as forem:
+                assert (await forem.get("/api/received")).json().get("vacancies") is None
+                await forem.post("/admin/faults", json={"error_rate": 0.0})
+            items = await _received(
+                forem_url,
+                "vacancies",
+                lambda items: any(
+                    i["payload"]["vacancy_id"] == vacancy["vacancy_id"] for i in items
+                ),
+            )
+            assert forem_connector.outbound.delivered >= 1
+        mine = [i for i in items if i["payload"]["vacancy_id"] == vacancy["vacancy_id"]]
+        assert len(mine) == 1
+        assert mine[0]["payload"]["recruiter_contact"] is None  # minimised by the router
+    receipts = await read_until(
+        catalog_applied,
+        ["hub.receipts"],
+        lambda rs: any(
+            CODEC.decode(r.value).record["pes_reference"] == mine[0]["reference"] for r in rs
+        ),
+    )
+    receipt = next(
+        CODEC.decode(r.value).record
+        for r in receipts
+        if CODEC.decode(r.value).record["pes_reference"] == mine[0]["reference"]
+    )
+    assert receipt["status"] == "DELIVERED" and receipt["attempts"] > 1
+
+
+async def test_cursor_is_kept_in_kafka_and_a_restart_does_not_republish(
+    router, catalog_applied: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second connector process starts from the stored cursor."""
+    monkeypatch.setattr(service_module, "vacancy_mapping", lambda code: PassThrough())
+    async with simulated("ADG") as url:
+        async with httpx.AsyncClient(base_url=url) as api:
+            for _ in range(3):
+                vacancy = json.loads((SAMPLES / "Vacancy.json").read_text()) | {
+                    "source_pes": "ADG",
+                    "vacancy_id": f"c-{uuid.uuid4().hex[:8]}",
+                }
+                await api.post("/admin/vacancies", json=vacancy)
+        async with connector("ADG", url, catalog_applied) as first:
+            deadline = time.monotonic() + 30
+            while first.inbound.published < 3:
+                assert time.monotonic() < deadline
+                await asyncio.sleep(0.2)
+        async with connector("ADG", url, catalog_applied) as second:
+            await asyncio.sleep(2)
+            assert second.inbound.published == 0
+
+
+async def test_unmappable_record_goes_to_dead_letters_with_its_json(
+    router, catalog_applied: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A vacancy the schema refuses is dead-lettered (stage MAP) and the next one still flows."""
+    monkeypatch.setattr(service_module, "vacancy_mapping", lambda code: PassThrough())
+    broken = {"vacancy_id": f"bad-{uuid.uuid4().hex[:6]}", "status": "OPEN"}
+    async with simulated("BF") as url:
+        async with httpx.AsyncClient(base_url=url) as api:
+            await api.post("/admin/vacancies", json=broken)
+        async with connector("BF", url, catalog_applied) as running:
+            deadline = time.monotonic() + 30
+            while running.inbound.dead_letters < 1:
+                assert time.monotonic() < deadline
+                await asyncio.sleep(0.2)
+    letters = await read_until(
+        catalog_applied,
+        ["hub.deadletter"],
+        lambda rs: any(
+            broken["vacancy_id"].encode() in (CODEC.decode(r.value).record["original_value"] or b"")
+            for r in rs
+        ),
+    )
+    letter = next(
+        CODEC.decode(r.value).record
+        for r in letters
+        if broken["vacancy_id"].encode() in (CODEC.decode(r.value).record["original_value"] or b"")
+    )
+    assert letter["stage"] == "MAP" and "source_pes" in letter["reason"]
