@@ -9,10 +9,13 @@ stopped: the broker's data, committed offsets and the router's state are in the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import signal
 import sys
 from pathlib import Path
 
+import httpx
 import typer
 from rich.live import Live
 from rich.table import Table
@@ -21,6 +24,7 @@ from hub.broker import EmbeddedBroker
 from hub.catalog import apply_catalog, load_catalog
 from hub.cli._common import console, fail_on_hub_error, settings
 from hub.codec import AvroCodec, SchemaStore
+from hub.exceptions import ConfigurationError
 from hub.flows import FlowCounter
 from hub.router.build import ensure_pseudonym_keys
 from hub.settings import KafkaSettings, RouterSettings
@@ -44,7 +48,76 @@ def _summary(supervisor: Supervisor, flows: FlowCounter, bootstrap: str) -> Tabl
     return table
 
 
-async def _run(data_dir: Path, port: int) -> None:
+def _service_specs(
+    *, bootstrap: str, keys: Path, port_base: int, simulators: bool
+) -> list[ServiceSpec]:
+    """Router, and per service its simulator (unless real APIs) and its connector."""
+    from connectors.registry import SERVICES
+
+    hub_cmd = [sys.executable, "-m", "hub"]
+    common = {"HUB_BOOTSTRAP_SERVERS": bootstrap, "HUB_LOG_FORMAT": "json"}
+    specs = [
+        ServiceSpec(
+            "router", [*hub_cmd, "router"], common | {"HUB_ROUTER_PSEUDONYM_KEYS_FILE": str(keys)}
+        )
+    ]
+    for number, code in enumerate(SERVICES, start=1):
+        api_url = os.environ.get(f"HUB_{code}_API_URL")
+        if simulators:
+            api_url = f"http://127.0.0.1:{port_base + number}"
+            specs.append(
+                ServiceSpec(
+                    f"simulator-{code.lower()}",
+                    [
+                        *hub_cmd,
+                        "simulator",
+                        code,
+                        "--port",
+                        str(port_base + number),
+                        "--generate",
+                        "5",
+                    ],
+                    common,
+                )
+            )
+        elif not api_url:
+            raise ConfigurationError(f"--no-simulators needs HUB_{code}_API_URL")
+        specs.append(
+            ServiceSpec(
+                f"connector-{code.lower()}",
+                [
+                    *hub_cmd,
+                    "connector",
+                    code,
+                    "--api-url",
+                    str(api_url),
+                    "--health-port",
+                    str(port_base + 100 + number),
+                ],
+                common,
+            )
+        )
+    return specs
+
+
+async def _traffic(port_base: int, interval_s: float, stop: asyncio.Event) -> None:
+    """Post a little new data at every simulator now and then, so flows keep moving."""
+    from connectors.registry import SERVICES
+
+    async with httpx.AsyncClient(timeout=5) as client:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval_s)
+            for number, _code in enumerate(SERVICES, start=1):
+                with contextlib.suppress(httpx.HTTPError):
+                    await client.post(
+                        f"http://127.0.0.1:{port_base + number}/admin/generate", params={"count": 1}
+                    )
+
+
+async def _run(
+    data_dir: Path, port: int, port_base: int, simulators: bool, traffic_s: float
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -64,13 +137,13 @@ async def _run(data_dir: Path, port: int) -> None:
         keys = RouterSettings().pseudonym_keys_file or ensure_pseudonym_keys(
             data_dir / "pseudonym-keys.json", list(catalog.services)
         )
-        env = {
-            "HUB_BOOTSTRAP_SERVERS": str(kafka.bootstrap_servers),
-            "HUB_ROUTER_PSEUDONYM_KEYS_FILE": str(keys),
-            "HUB_LOG_FORMAT": "json",
-        }
         supervisor = Supervisor(
-            [ServiceSpec("router", [sys.executable, "-m", "hub", "router"], env)],
+            _service_specs(
+                bootstrap=str(kafka.bootstrap_servers),
+                keys=Path(keys),
+                port_base=port_base,
+                simulators=simulators,
+            ),
             log_dir=data_dir / "logs",
         )
         flows = FlowCounter(
@@ -78,6 +151,17 @@ async def _run(data_dir: Path, port: int) -> None:
         )
         await supervisor.start()
         await flows.start()
+        traffic = (
+            asyncio.create_task(_traffic(port_base, traffic_s, stop))
+            if (simulators and traffic_s > 0)
+            else None
+        )
+        if simulators:
+            console.print(
+                f"simulated service APIs on http://127.0.0.1:{port_base + 1}..."
+                f"{port_base + 6} (VDAB, FOREM, ACTIRIS, BF, ADG, FT); "
+                f"connector health on {port_base + 101}...{port_base + 106}"
+            )
         try:
             with Live(
                 _summary(supervisor, flows, str(kafka.bootstrap_servers)),
@@ -93,6 +177,9 @@ async def _run(data_dir: Path, port: int) -> None:
                         pass
         finally:
             console.print("stopping services ...")
+            if traffic is not None:
+                traffic.cancel()
+                await asyncio.gather(traffic, return_exceptions=True)
             await flows.stop()
             await supervisor.stop()
     finally:
@@ -105,7 +192,22 @@ async def _run(data_dir: Path, port: int) -> None:
 def up(
     port: int = typer.Option(9092, "--port", help="Kafka port of the embedded broker."),
     data_dir: Path = typer.Option(None, "--data-dir", help="Override HUB_DATA_DIR."),
+    port_base: int = typer.Option(
+        18100,
+        "--port-base",
+        help="Simulators listen on BASE+1..BASE+6, connector health on BASE+101..",
+    ),
+    simulators: bool = typer.Option(
+        True,
+        "--simulators/--no-simulators",
+        help="Simulated service APIs, or the real ones from HUB_<PES>_API_URL.",
+    ),
+    traffic: float = typer.Option(
+        5.0, "--traffic", help="Seconds between generated records per simulator (0: none)."
+    ),
 ) -> None:
     """Start broker, topics and services; show live flows; Ctrl-C stops it all cleanly."""
     with fail_on_hub_error():
-        asyncio.run(_run((data_dir or settings().data_dir).resolve(), port))
+        asyncio.run(
+            _run((data_dir or settings().data_dir).resolve(), port, port_base, simulators, traffic)
+        )

@@ -31,10 +31,26 @@ CODEC = AvroCodec(SchemaStore.from_directory(paths.schema_dir()))
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
 
-def _start(data_dir: Path, port: int) -> subprocess.Popen:
+def _port_base() -> int:
+    """A base with BASE+1..6 and BASE+101..106 free, for simulators and connector health."""
+    while True:
+        base = free_port() // 1000 * 1000 - 1000
+        if all(_free(base + n) for n in (*range(1, 7), *range(101, 107))):
+            return base
+
+
+def _free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _start(data_dir: Path, port: int, port_base: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "HUB_BOOTSTRAP_SERVERS"}
     return subprocess.Popen(
-        [sys.executable, "-m", "hub", "up", "--port", str(port), "--data-dir", str(data_dir)],
+        [sys.executable, "-m", "hub", "up", "--port", str(port), "--data-dir", str(data_dir),
+         "--port-base", str(port_base), "--traffic", "0"],
         stdout=(data_dir.parent / "up.log").open("ab"),
         stderr=subprocess.STDOUT,
         env=env,
@@ -82,18 +98,18 @@ def _stop(process: subprocess.Popen) -> int:
 
 def test_up_routes_stops_cleanly_and_resumes(tmp_path: Path) -> None:
     """Two runs on one data folder: the second keeps the first's data and routes on."""
-    data_dir, port = tmp_path / "data", free_port()
+    data_dir, port, port_base = tmp_path / "data", free_port(), _port_base()
     bootstrap = f"127.0.0.1:{port}"
     log = tmp_path / "up.log"
     data_dir.mkdir()
-    first = _start(data_dir, port)
+    first = _start(data_dir, port, port_base)
     try:
         _wait_for_text(log, "service_started")
         first_id = asyncio.run(_route_one(bootstrap))
     finally:
         assert _stop(first) == 0, log.read_text()[-3000:]
     assert "stopped; data kept in" in log.read_text()
-    second = _start(data_dir, port)
+    second = _start(data_dir, port, port_base)
     try:
         _wait_for_text(log, "topics: 63 in the catalogue, 0 created")
         second_id = asyncio.run(_route_one(bootstrap))
