@@ -1,17 +1,24 @@
-"""Fixtures that start processes: one embedded broker per test session, unless
-``HUB_BOOTSTRAP_SERVERS`` points at a cluster, in which case nothing is started."""
+"""Fixtures that start processes, all in one place: one embedded broker per test session
+(none when ``HUB_BOOTSTRAP_SERVERS`` points at a cluster) and one router process."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
+import signal
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from hub import paths
 from hub.broker import EmbeddedBroker
+from hub.catalog import apply_catalog, load_catalog
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +49,67 @@ def _quiet_logs() -> None:
     from hub.logging import configure_logging
 
     configure_logging("WARNING", "console")
+
+
+@pytest.fixture(scope="session")
+def catalog_applied(kafka_bootstrap: str) -> str:
+    """The catalogue's topics exist on the session broker."""
+    asyncio.run(
+        apply_catalog(load_catalog(paths.topics_dir()), {"bootstrap_servers": kafka_bootstrap})
+    )
+    return kafka_bootstrap
+
+
+@pytest.fixture(scope="session")
+def pseudonym_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("keys") / "keys.json"
+    path.write_text(
+        json.dumps(
+            {s: os.urandom(32).hex() for s in ("VDAB", "FOREM", "ACTIRIS", "BF", "ADG", "FT")}
+        )
+    )
+    return path
+
+
+def start_router(bootstrap: str, keys: Path, log_file: Path, app_id: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "HUB_BOOTSTRAP_SERVERS": bootstrap,
+        "HUB_ROUTER_APP_ID": app_id,
+        "HUB_ROUTER_PSEUDONYM_KEYS_FILE": str(keys),
+        "HUB_LOG_FORMAT": "json",
+    }
+    with log_file.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "hub", "router"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop_process(process: subprocess.Popen, grace_s: float = 20) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def router(
+    catalog_applied: str, pseudonym_keys: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[subprocess.Popen]:
+    """One ``hub router`` process for the session; its log is kept in the tmp folder."""
+    log_file = tmp_path_factory.mktemp("router") / "router.log"
+    process = start_router(
+        catalog_applied, pseudonym_keys, log_file, f"hub-router-{uuid.uuid4().hex[:6]}"
+    )
+    try:
+        yield process
+    finally:
+        stop_process(process)
+        assert process.returncode is not None

@@ -49,8 +49,20 @@ def _free(port: int) -> bool:
 def _start(data_dir: Path, port: int, port_base: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "HUB_BOOTSTRAP_SERVERS"}
     return subprocess.Popen(
-        [sys.executable, "-m", "hub", "up", "--port", str(port), "--data-dir", str(data_dir),
-         "--port-base", str(port_base), "--traffic", "0"],
+        [
+            sys.executable,
+            "-m",
+            "hub",
+            "up",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+            "--port-base",
+            str(port_base),
+            "--traffic",
+            "0",
+        ],
         stdout=(data_dir.parent / "up.log").open("ab"),
         stderr=subprocess.STDOUT,
         env=env,
