@@ -59,6 +59,7 @@ class SimulatorState:
     received: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     idempotency: dict[str, dict[str, Any]] = field(default_factory=dict)
     faults: Faults = field(default_factory=Faults)
+    faults_injected: int = 0
     sequence: int = 0
 
     def publish(self, kind: str, item: dict[str, Any]) -> int:
@@ -96,20 +97,23 @@ def create_simulator(code: str, mapping: VacancyMapping, *, seed: int = 7) -> we
 
 @web.middleware
 async def _faults_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
-    faults: Faults = request.app[STATE].faults
+    state: SimulatorState = request.app[STATE]
+    faults = state.faults
     if request.path.startswith("/api/"):
         if faults.latency_ms:
             await asyncio.sleep(faults.latency_ms / 1000)
         if faults.hang_rate and random.random() < faults.hang_rate:
             await asyncio.sleep(faults.hang_s)
         if faults.error_rate and random.random() < faults.error_rate:
+            state.faults_injected += 1
             return web.json_response({"error": "injected fault"}, status=503)
     return await handler(request)
 
 
 async def _health(request: web.Request) -> web.Response:
     state: SimulatorState = request.app[STATE]
-    return web.json_response({"status": "ok", "service": state.code, "sequence": state.sequence})
+    return web.json_response({"status": "ok", "service": state.code, "sequence": state.sequence,
+                              "faults_injected": state.faults_injected})
 
 
 async def _changes(request: web.Request) -> web.Response:

@@ -78,6 +78,15 @@ async def _received(url: str, kind: str, predicate, timeout_s: float = 30) -> li
             await asyncio.sleep(0.2)
 
 
+async def _until_faults(url: str, count: int, timeout_s: float = 60) -> None:
+    """Wait until the simulator has failed *count* requests on purpose."""
+    async with httpx.AsyncClient(base_url=url) as client:
+        deadline = time.monotonic() + timeout_s
+        while (await client.get("/health")).json()["faults_injected"] < count:
+            assert time.monotonic() < deadline, "the connector never tried to deliver"
+            await asyncio.sleep(0.2)
+
+
 def _about(key: str):
     home, jobseeker_id = key.split(":")
     return (
@@ -184,7 +193,7 @@ async def test_5xx_burst_delays_but_loses_and_duplicates_nothing(stack) -> None:
         "updated_at": int(time.time() * 1000),
     }
     await _post(stack["VDAB"], "/admin/vacancies", vacancy, format="canonical")
-    await asyncio.sleep(3)
+    await _until_faults(stack["ACTIRIS"], 3)
     assert not await _received(
         stack["ACTIRIS"], "vacancies", lambda i: vacancy["vacancy_id"] in json.dumps(i), timeout_s=0
     )

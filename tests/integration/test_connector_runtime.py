@@ -85,6 +85,15 @@ async def _received(url: str, kind: str, predicate, timeout_s: float = 60) -> li
             await asyncio.sleep(0.3)
 
 
+async def _until_faults(url: str, count: int, timeout_s: float = 60) -> None:
+    """Wait until the simulator has failed *count* requests on purpose."""
+    async with httpx.AsyncClient(base_url=url) as client:
+        deadline = time.monotonic() + timeout_s
+        while (await client.get("/health")).json()["faults_injected"] < count:
+            assert time.monotonic() < deadline, "the connector never tried to deliver"
+            await asyncio.sleep(0.2)
+
+
 async def test_vacancy_posted_at_one_service_is_delivered_once_despite_a_5xx_burst(
     router, catalog_applied: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -103,7 +112,7 @@ async def test_vacancy_posted_at_one_service_is_delivered_once_despite_a_5xx_bur
         ):
             async with httpx.AsyncClient(base_url=vdab_url) as vdab:
                 await vdab.post("/admin/vacancies", json=vacancy)
-            await asyncio.sleep(4)  # deliveries fail and are retried meanwhile
+            await _until_faults(forem_url, 3)  # deliveries fail and are retried meanwhile
             async with httpx.AsyncClient(base_url=forem_url) as forem:
                 assert (await forem.get("/api/received")).json().get("vacancies") is None
                 await forem.post("/admin/faults", json={"error_rate": 0.0})
