@@ -15,12 +15,11 @@ import httpx
 from aiohttp import web
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from connectors.base.client import PesClient
 from connectors.base.cursors import CursorStore
 from connectors.base.exceptions import UpstreamUnavailableError
 from connectors.base.inbound import Inbound
 from connectors.base.outbound import Outbound
-from connectors.registry import vacancy_mapping
+from connectors.registry import api_client, vacancy_mapping
 from hub.codec import AvroCodec
 from hub.logging import get_logger
 
@@ -85,7 +84,7 @@ class ConnectorService:
             stack.push_async_callback(consumer.stop)
             http = httpx.AsyncClient(base_url=self._api_url, timeout=self._http_timeout_s)
             stack.push_async_callback(http.aclose)
-            client = PesClient(http, retry_for_s=self._retry_for_s)
+            client = api_client(self.code, http, retry_for_s=self._retry_for_s)
             mapping = vacancy_mapping(self.code)
             cursors = CursorStore(self._codec, producer, self._options, self.name)
             await cursors.load()

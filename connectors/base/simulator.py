@@ -112,8 +112,14 @@ async def _faults_middleware(request: web.Request, handler: Any) -> web.StreamRe
 
 async def _health(request: web.Request) -> web.Response:
     state: SimulatorState = request.app[STATE]
-    return web.json_response({"status": "ok", "service": state.code, "sequence": state.sequence,
-                              "faults_injected": state.faults_injected})
+    return web.json_response(
+        {
+            "status": "ok",
+            "service": state.code,
+            "sequence": state.sequence,
+            "faults_injected": state.faults_injected,
+        }
+    )
 
 
 async def _changes(request: web.Request) -> web.Response:

@@ -83,12 +83,11 @@ def simulator(
     generate: int = typer.Option(0, "--generate", help="Records to create at start."),
 ) -> None:
     """Serve a simulated service API on loopback until Ctrl-C or SIGTERM."""
-    from connectors.base.simulator import create_simulator
-    from connectors.registry import vacancy_mapping
+    from connectors.registry import simulator_app
 
     async def run() -> None:
         code = _code(pes)
-        app = create_simulator(code, vacancy_mapping(code))
+        app = simulator_app(code)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()

@@ -17,8 +17,7 @@ import pytest
 from aiohttp import web
 
 from connectors.base.service import ConnectorService
-from connectors.base.simulator import create_simulator
-from connectors.registry import SERVICES, vacancy_mapping
+from connectors.registry import SERVICES, simulator_app
 from hub import paths
 from hub.broker.process import free_port
 from hub.codec import AvroCodec, SchemaStore
@@ -39,7 +38,7 @@ async def stack(router, catalog_applied: str) -> AsyncIterator[dict[str, str]]:
     urls: dict[str, str] = {}
     async with AsyncExitStack() as stack:
         for code in SERVICES:
-            runner = web.AppRunner(create_simulator(code, vacancy_mapping(code)), access_log=None)
+            runner = web.AppRunner(simulator_app(code), access_log=None)
             await runner.setup()
             stack.push_async_callback(runner.cleanup)
             port = free_port()
