@@ -101,6 +101,22 @@ class TopicReader:
         finally:
             await consumer.stop()
 
+    async def earliest(self, topics: Iterable[str]) -> dict[tuple[str, int], int]:
+        """Return the first offset still held per (topic, partition): older ones expired."""
+        consumer = AIOKafkaConsumer(enable_auto_commit=False, **self._options)
+        await consumer.start()
+        try:
+            await consumer.topics()
+            partitions = [
+                TopicPartition(t, p)
+                for t in topics
+                for p in sorted(consumer.partitions_for_topic(t) or ())
+            ]
+            found = await consumer.beginning_offsets(partitions) if partitions else {}
+            return {(tp.topic, tp.partition): offset for tp, offset in found.items()}
+        finally:
+            await consumer.stop()
+
     @staticmethod
     async def _offsets(
         consumer: AIOKafkaConsumer,

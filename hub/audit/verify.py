@@ -84,8 +84,25 @@ async def verify_audit(
         for raw in (d["source_ref"], *(d.get("state_refs") or []))
     }
     records, history = await _read_sources(reader, rederiver, needed, progress)
+    earliest = await reader.earliest({ref.topic for ref in needed})
     for partition, decisions in sorted(partitions.items()):
         for offset, decision in decisions:
+            source = ref_of(decision["source_ref"])
+            if source not in records and source.offset < earliest.get(
+                (source.topic, source.partition), 0
+            ):
+                report.notes.append(
+                    Finding(
+                        partition,
+                        offset,
+                        decision["decision_id"],
+                        "SOURCE_EXPIRED",
+                        f"source event {source.topic}@{source.partition}:{source.offset} is past its "
+                        "topic's retention; the decision can no longer be re-derived",
+                        serious=False,
+                    )
+                )
+                continue
             for finding in rederiver.check(
                 partition, offset, decision, records, history.get(decision["key"], [])
             ):
