@@ -26,6 +26,7 @@ from hub.cli._common import console, fail_on_hub_error, settings
 from hub.codec import AvroCodec, SchemaStore
 from hub.exceptions import ConfigurationError
 from hub.flows import FlowCounter
+from hub.lag import GroupLag, read_lag
 from hub.router.build import ensure_pseudonym_keys
 from hub.settings import KafkaSettings, RouterSettings
 from hub.supervisor import ServiceSpec, Supervisor
@@ -33,7 +34,9 @@ from hub.supervisor import ServiceSpec, Supervisor
 __all__ = ["up"]
 
 
-def _summary(supervisor: Supervisor, flows: FlowCounter, bootstrap: str) -> Table:
+def _summary(
+    supervisor: Supervisor, flows: FlowCounter, bootstrap: str, lags: list[GroupLag] | None = None
+) -> Table:
     table = Table(title=f"hub up  ·  Kafka at {bootstrap}  ·  Ctrl-C stops everything")
     table.add_column("service")
     table.add_column("pid")
@@ -45,7 +48,24 @@ def _summary(supervisor: Supervisor, flows: FlowCounter, bootstrap: str) -> Tabl
     for (source, destination, event_type, outcome), count in sorted(flows.flows.items()):
         table.add_row(f"{source} → {destination} {event_type}", outcome, str(count))
     table.add_row("dead letters", "", str(flows.dead_letters))
+    if lags:
+        table.add_section()
+        table.add_row("[bold]consumer group[/]", "[bold]partitions[/]", "[bold]lag[/]")
+        for lag in lags:
+            table.add_row(lag.group, str(lag.partitions), str(lag.lag))
+        table.add_row("[dim]embedded broker: lag may read short by one batch[/]", "", "")
     return table
+
+
+async def _refresh_lag(
+    client_options: dict, groups: list[str], into: list[GroupLag], stop: asyncio.Event
+) -> None:
+    """Re-read consumer-group lag every few seconds for the summary."""
+    while not stop.is_set():
+        with contextlib.suppress(Exception):  # a summary must never stop the hub
+            into[:] = await read_lag(client_options, groups)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 5.0)
 
 
 def _service_specs(
@@ -156,6 +176,12 @@ async def _run(
             if (simulators and traffic_s > 0)
             else None
         )
+        lags: list[GroupLag] = []
+        groups = [
+            RouterSettings().app_id,
+            *(f"connector-{code.lower()}" for code in catalog.services),
+        ]
+        lag_task = asyncio.create_task(_refresh_lag(kafka.client_options(), groups, lags, stop))
         if simulators:
             console.print(
                 f"simulated service APIs on http://127.0.0.1:{port_base + 1}..."
@@ -164,22 +190,23 @@ async def _run(
             )
         try:
             with Live(
-                _summary(supervisor, flows, str(kafka.bootstrap_servers)),
+                _summary(supervisor, flows, str(kafka.bootstrap_servers), lags),
                 console=console,
                 refresh_per_second=1,
                 transient=False,
             ) as live:
                 while not stop.is_set():
-                    live.update(_summary(supervisor, flows, str(kafka.bootstrap_servers)))
+                    live.update(_summary(supervisor, flows, str(kafka.bootstrap_servers), lags))
                     try:
                         await asyncio.wait_for(stop.wait(), timeout=1.0)
                     except TimeoutError:
                         pass
         finally:
             console.print("stopping services ...")
-            if traffic is not None:
-                traffic.cancel()
-                await asyncio.gather(traffic, return_exceptions=True)
+            for task in (traffic, lag_task):
+                if task is not None:
+                    task.cancel()
+                    await asyncio.gather(task, return_exceptions=True)
             await flows.stop()
             await supervisor.stop()
     finally:
