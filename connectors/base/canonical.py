@@ -1,0 +1,127 @@
+"""Helpers the service mappings share: an empty canonical Vacancy, times, places, codes."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from connectors.base.exceptions import MappingError
+
+__all__ = [
+    "empty_vacancy",
+    "from_epoch_ms",
+    "iso_date",
+    "nuts_for_postal_code",
+    "occupation_code",
+    "to_epoch_ms",
+]
+
+_DATA = Path(__file__).with_name("data")
+# Belgian postal code ranges -> province (NUTS2), pes-formats §6.4
+_BE_PROVINCES = (
+    (1000, 1299, "BE10"),
+    (1300, 1499, "BE31"),
+    (1500, 1999, "BE24"),
+    (2000, 2999, "BE21"),
+    (3000, 3499, "BE24"),
+    (3500, 3999, "BE22"),
+    (4000, 4999, "BE33"),
+    (5000, 5999, "BE35"),
+    (6000, 6599, "BE32"),
+    (6600, 6999, "BE34"),
+    (7000, 7999, "BE32"),
+    (8000, 8999, "BE25"),
+    (9000, 9999, "BE23"),
+)
+
+
+def empty_vacancy(source: str, vacancy_id: str) -> dict[str, Any]:
+    """Return a Vacancy with every field at its default, to fill in."""
+    return {
+        "source_pes": source,
+        "vacancy_id": vacancy_id,
+        "status": "OPEN",
+        "texts": [],
+        "occupations": [],
+        "workplace": None,
+        "other_workplaces": [],
+        "contract_type": "OTHER",
+        "native_contract_code": None,
+        "native_contract_label": None,
+        "working_time": "UNKNOWN",
+        "positions": 1,
+        "languages": [],
+        "driving_licences": [],
+        "education": None,
+        "experience_months": None,
+        "experience_label": None,
+        "skills": [],
+        "salary": None,
+        "employer": None,
+        "recruiter_contact": None,
+        "contact_public": False,
+        "application": None,
+        "bottleneck": False,
+        "interregional_assistance": False,
+        "origin": None,
+        "published_at": 0,
+        "updated_at": 0,
+        "valid_until": None,
+    }
+
+
+def to_epoch_ms(text: str | None, *, field: str) -> int | None:
+    """Read an ISO date or date-time (naive = UTC) into epoch milliseconds."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise MappingError(f"{field}: {text!r} is not an ISO date") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1000)
+
+
+def from_epoch_ms(ms: int | None) -> str | None:
+    """Write epoch milliseconds as an ISO date-time in UTC."""
+    return (
+        None
+        if ms is None
+        else datetime.fromtimestamp(ms / 1000, UTC).isoformat().replace("+00:00", "Z")
+    )
+
+
+def iso_date(ms: int | None) -> str | None:
+    """Write epoch milliseconds as an ISO date."""
+    return None if ms is None else date.fromtimestamp(ms / 1000).isoformat()
+
+
+@cache
+def _towns() -> dict[str, str]:
+    towns = json.loads((_DATA / "towns.json").read_text(encoding="utf-8"))
+    return {t["postal_code"]: t["nuts3"] for places in towns.values() for t in places}
+
+
+def nuts_for_postal_code(postal_code: str | None, country: str = "BE") -> str | None:
+    """Return the NUTS3 of a known town, else the Belgian province (NUTS2), else None."""
+    if not postal_code:
+        return None
+    if postal_code in _towns():
+        return _towns()[postal_code]
+    if country == "BE" and postal_code.isdigit() and len(postal_code) == 4:
+        number = int(postal_code)
+        return next((nuts for low, high, nuts in _BE_PROVINCES if low <= number <= high), None)
+    return None
+
+
+def occupation_code(vacancy: dict[str, Any], *schemes: str) -> tuple[str | None, str | None]:
+    """Return (code, label) of the first occupation in one of *schemes*, in that order."""
+    for scheme in schemes:
+        for occupation in vacancy.get("occupations") or []:
+            if occupation.get("scheme") == scheme:
+                return occupation.get("code"), occupation.get("label")
+    return None, None
