@@ -180,7 +180,9 @@ class ForemMapping(VacancyMapping):
                 )
                 for lang in vacancy.get("languages") or []
             ],
-            "languescodeiso2": [lang["language"].upper() for lang in vacancy.get("languages") or []],
+            "languescodeiso2": [
+                lang["language"].upper() for lang in vacancy.get("languages") or []
+            ],
             "experiencerequise": vacancy.get("experience_label"),
             "permisdeconduire": list(vacancy.get("driving_licences") or []),
             "secteurs": [],

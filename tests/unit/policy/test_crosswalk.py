@@ -43,6 +43,8 @@ def test_destination_schemes_are_added_for_every_listed_code() -> None:
     for row in _rows():
         occupations, added = crosswalk.add_scheme(
             [{"scheme": "ROME_V3", "code": row["rome_v3"], "label": None, "unmapped": False}],
-            "ISCO_08", "en")
+            "ISCO_08",
+            "en",
+        )
         assert added == (f"ISCO_08:{row['isco08']}",)
         assert occupations[1]["label"] == row["label_en"]

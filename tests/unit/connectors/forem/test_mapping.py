@@ -32,8 +32,12 @@ def test_string_id_upper_case_town_and_label_variant() -> None:
     assert vacancy["workplace"]["municipality"] == "Bruxelles"
     assert vacancy["workplace"]["nuts3"] == "BE100"
     assert vacancy["contract_type"] == "PERMANENT"
-    assert vacancy["occupations"][0] == {"scheme": "ROME_V3", "code": "M1805", "label": "Développeur",
-                                         "unmapped": False}
+    assert vacancy["occupations"][0] == {
+        "scheme": "ROME_V3",
+        "code": "M1805",
+        "label": "Développeur",
+        "unmapped": False,
+    }
     assert vacancy["origin"]["channel"] == "Jobat"
 
 
@@ -52,22 +56,29 @@ def test_unknown_labels_are_kept_never_guessed() -> None:
     vacancy = MAPPING.to_canonical(_sample("unknown_labels"))
     assert vacancy["contract_type"] == "OTHER"
     assert vacancy["native_contract_label"] == "Contrat de travail à durée inconnue"
-    assert vacancy["languages"] == [{"language": "und", "level": "UNKNOWN", "required": True,
-                                     "native_label": "Wallon"}]
+    assert vacancy["languages"] == [
+        {"language": "und", "level": "UNKNOWN", "required": True, "native_label": "Wallon"}
+    ]
     assert vacancy["employer"] is None and vacancy["workplace"] is None
 
 
 def test_canonical_vacancy_survives_the_round_trip() -> None:
     """A VDAB vacancy written as a Le Forem record and read back keeps the shared fields."""
-    original = json.loads((Path(__file__).resolve().parents[3] / "data" / "samples" / "Vacancy.json").read_text())
+    original = json.loads(
+        (Path(__file__).resolve().parents[3] / "data" / "samples" / "Vacancy.json").read_text()
+    )
     again = MAPPING.to_canonical(MAPPING.from_canonical(original))
     native = MAPPING.from_canonical(original)
     assert native["metiercodedimeco"] == "N1101"
     for field in ("vacancy_id", "contract_type", "working_time", "positions", "driving_licences"):
         assert again[field] == original[field], field
-    assert again["texts"][0]["title"] == next(t["title"] for t in original["texts"] if t["language"] == "fr")
+    assert again["texts"][0]["title"] == next(
+        t["title"] for t in original["texts"] if t["language"] == "fr"
+    )
     assert again["workplace"]["postal_code"] == original["workplace"]["postal_code"]
     assert again["workplace"]["nuts3"] == original["workplace"]["nuts3"]
     assert again["employer"]["name"] == original["employer"]["name"]
-    assert [lang["language"] for lang in again["languages"]] == [lang["language"] for lang in original["languages"]]
+    assert [lang["language"] for lang in again["languages"]] == [
+        lang["language"] for lang in original["languages"]
+    ]
     assert again["published_at"] // 86_400_000 == original["published_at"] // 86_400_000
