@@ -32,7 +32,7 @@ def _sample(name: str) -> dict[str, Any]:
     return json.loads((SAMPLES / f"{name}.json").read_text())
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 async def stack(router, catalog_applied: str) -> AsyncIterator[dict[str, str]]:
     """Six simulators and six connectors; yields {service: API URL}."""
     urls: dict[str, str] = {}
@@ -65,7 +65,7 @@ async def _post(url: str, path: str, body: dict[str, Any], **params: str) -> Non
         assert answer.status_code < 300, answer.text
 
 
-async def _received(url: str, kind: str, predicate, timeout_s: float = 30) -> list[dict]:
+async def _received(url: str, kind: str, predicate, timeout_s: float = 60) -> list[dict]:
     async with httpx.AsyncClient(base_url=url) as client:
         deadline = time.monotonic() + timeout_s
         while True:
