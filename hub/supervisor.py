@@ -31,6 +31,8 @@ class ServiceSpec:
     name: str
     argv: Sequence[str]
     env: Mapping[str, str] = field(default_factory=dict)
+    #: services with a higher tier stop first (clients before the servers they call)
+    tier: int = 0
 
 
 @dataclass
@@ -110,13 +112,24 @@ class Supervisor:
         return "\n".join(text.splitlines()[-lines:])
 
     async def stop(self, grace_s: float = 15.0) -> None:
-        """SIGTERM every service, wait for them, SIGKILL what is left."""
+        """Stop tier by tier, highest first: SIGTERM, wait, SIGKILL what is left."""
         self._stopping = True
-        processes = [
-            r.process
-            for r in self._services.values()
-            if r.process is not None and r.process.returncode is None
-        ]
+        stopped = 0
+        for tier in sorted({r.spec.tier for r in self._services.values()}, reverse=True):
+            processes = [
+                r.process
+                for r in self._services.values()
+                if r.spec.tier == tier and r.process is not None and r.process.returncode is None
+            ]
+            await self._terminate(processes, grace_s)
+            stopped += len(processes)
+        for watcher in self._watchers:
+            watcher.cancel()
+        await asyncio.gather(*self._watchers, return_exceptions=True)
+        log.info("services_stopped", count=stopped)
+
+    @staticmethod
+    async def _terminate(processes: list[asyncio.subprocess.Process], grace_s: float) -> None:
         for process in processes:
             process.send_signal(signal.SIGTERM)
         try:
@@ -127,7 +140,3 @@ class Supervisor:
                     log.warning("service_killed", pid=process.pid)
                     process.kill()
             await asyncio.gather(*(p.wait() for p in processes))
-        for watcher in self._watchers:
-            watcher.cancel()
-        await asyncio.gather(*self._watchers, return_exceptions=True)
-        log.info("services_stopped", count=len(processes))

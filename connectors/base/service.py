@@ -167,7 +167,8 @@ class ConnectorService:
         """Let the current batch finish, then close everything."""
         self._stop.set()
         if self._tasks:
-            await asyncio.wait(self._tasks, timeout=self._retry_for_s + 5)
+            # a delivery still being retried is abandoned: its offset is not committed
+            await asyncio.wait(self._tasks, timeout=5)
             for task in self._tasks:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)

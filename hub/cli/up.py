@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import typer
+from rich.console import Group
 from rich.live import Live
 from rich.table import Table
 
@@ -36,25 +37,47 @@ __all__ = ["up"]
 
 def _summary(
     supervisor: Supervisor, flows: FlowCounter, bootstrap: str, lags: list[GroupLag] | None = None
-) -> Table:
-    table = Table(title=f"hub up  ·  Kafka at {bootstrap}  ·  Ctrl-C stops everything")
-    table.add_column("service")
-    table.add_column("pid")
-    table.add_column("restarts")
+) -> Group:
+    """Services, flows (one row per flow, outcomes in columns) and consumer-group lag."""
+    services = Table(
+        "service",
+        "pid",
+        "restarts",
+        title=f"hub up  ·  Kafka at {bootstrap}  ·  Ctrl-C stops everything",
+    )
     for name, (pid, restarts) in supervisor.status().items():
-        table.add_row(name, str(pid or "-"), str(restarts))
-    table.add_section()
-    table.add_row("[bold]flow[/]", "[bold]outcome[/]", "[bold]decisions[/]")
-    for (source, destination, event_type, outcome), count in sorted(flows.flows.items()):
-        table.add_row(f"{source} → {destination} {event_type}", outcome, str(count))
-    table.add_row("dead letters", "", str(flows.dead_letters))
+        services.add_row(name, str(pid or "-"), str(restarts))
+    counts: dict[tuple[str, str, str], dict[str, int]] = {}
+    for (source, destination, event_type, outcome), count in flows.flows.items():
+        counts.setdefault((source, destination, event_type), {})[outcome] = count
+    flow_table = Table(
+        "flow",
+        "event",
+        "allowed",
+        "minimised",
+        "denied",
+        title=f"routing decisions  ·  dead letters: {flows.dead_letters}",
+    )
+    for (source, destination, event_type), by_outcome in sorted(counts.items()):
+        flow_table.add_row(
+            f"{source} → {destination}",
+            event_type,
+            str(by_outcome.get("ALLOW", 0)),
+            str(by_outcome.get("ALLOW_MINIMISED", 0)),
+            str(by_outcome.get("DENY", 0)),
+        )
+    parts: list[Table] = [services, flow_table]
     if lags:
-        table.add_section()
-        table.add_row("[bold]consumer group[/]", "[bold]partitions[/]", "[bold]lag[/]")
+        lag_table = Table(
+            "consumer group",
+            "partitions",
+            "lag (messages)",
+            title="lag  ·  on the embedded broker it may read short by one batch",
+        )
         for lag in lags:
-            table.add_row(lag.group, str(lag.partitions), str(lag.lag))
-        table.add_row("[dim]embedded broker: lag may read short by one batch[/]", "", "")
-    return table
+            lag_table.add_row(lag.group, str(lag.partitions), str(lag.lag))
+        parts.append(lag_table)
+    return Group(*parts)
 
 
 async def _refresh_lag(
@@ -78,7 +101,10 @@ def _service_specs(
     common = {"HUB_BOOTSTRAP_SERVERS": bootstrap, "HUB_LOG_FORMAT": "json"}
     specs = [
         ServiceSpec(
-            "router", [*hub_cmd, "router"], common | {"HUB_ROUTER_PSEUDONYM_KEYS_FILE": str(keys)}
+            "router",
+            [*hub_cmd, "router"],
+            common | {"HUB_ROUTER_PSEUDONYM_KEYS_FILE": str(keys)},
+            tier=1,
         )
     ]
     for number, code in enumerate(SERVICES, start=1):
@@ -115,6 +141,7 @@ def _service_specs(
                     str(port_base + 100 + number),
                 ],
                 common,
+                tier=2,
             )
         )
     return specs
