@@ -80,7 +80,8 @@ class FakeData:
         zones = occupation.pop("_zones")
         town = dict(self._rng.choice(_towns()[self.code]), insee_commune=None, label=None)
         number = self._next()
-        published = now_ms - self._rng.randint(0, 60) * _DAY_MS
+        # France Travail's search filters by creation date: its new offers are created now
+        published = now_ms if self.code == "FT" else now_ms - self._rng.randint(0, 60) * _DAY_MS
         title = occupation["label"]
         return {
             "source_pes": self.code,

@@ -28,11 +28,14 @@ from hub.codec import AvroCodec, SchemaStore
 from hub.exceptions import ConfigurationError
 from hub.flows import FlowCounter
 from hub.lag import GroupLag, read_lag
+from hub.logging import get_logger
 from hub.router.build import ensure_pseudonym_keys
 from hub.settings import KafkaSettings, RouterSettings
 from hub.supervisor import ServiceSpec, Supervisor
 
 __all__ = ["up"]
+
+log = get_logger(__name__)
 
 
 def _summary(
@@ -85,8 +88,10 @@ async def _refresh_lag(
 ) -> None:
     """Re-read consumer-group lag every few seconds for the summary."""
     while not stop.is_set():
-        with contextlib.suppress(Exception):  # a summary must never stop the hub
+        try:
             into[:] = await read_lag(client_options, groups)
+        except Exception as exc:  # noqa: BLE001 - a summary must never stop the hub
+            log.warning("lag_not_read", error=f"{type(exc).__name__}: {exc}")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 5.0)
 
@@ -204,10 +209,17 @@ async def _run(
             else None
         )
         lags: list[GroupLag] = []
-        groups = [
-            RouterSettings().app_id,
-            *(f"connector-{code.lower()}" for code in catalog.services),
-        ]
+        groups = {
+            RouterSettings().app_id: sorted(
+                t.name for t in catalog.topics.values() if t.direction == "out"
+            )
+        }
+        groups |= {
+            f"connector-{code.lower()}": sorted(
+                t.name for t in catalog.topics.values() if t.service == code and t.direction == "in"
+            )
+            for code in catalog.services
+        }
         lag_task = asyncio.create_task(_refresh_lag(kafka.client_options(), groups, lags, stop))
         if simulators:
             console.print(
