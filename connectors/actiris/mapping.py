@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from connectors.base.canonical import (
+    belgian_place,
+    occupation,
     empty_vacancy,
     from_epoch_ms,
     iso_date,
-    nuts_for_postal_code,
     occupation_code,
     to_epoch_ms,
 )
@@ -59,27 +60,12 @@ class ActirisMapping(VacancyMapping):
             for lang, title in titles.items()
         ]
         if native.get("fonctionCompetent"):
-            vacancy["occupations"] = [
-                {
-                    "scheme": "COMPETENT",
-                    "code": native["fonctionCompetent"],
-                    "label": None,
-                    "unmapped": False,
-                }
-            ]
+            vacancy["occupations"] = [occupation("COMPETENT", native["fonctionCompetent"], None)]
         place = native.get("lieu") or {}
         if place:
             town = place.get("commune") or {}
-            vacancy["workplace"] = {
-                "postal_code": place.get("codePostal"),
-                "municipality": " / ".join(dict.fromkeys(v for v in town.values() if v)) or None,
-                "nuts3": nuts_for_postal_code(place.get("codePostal")),
-                "country": "BE",
-                "insee_commune": None,
-                "label": None,
-                "latitude": None,
-                "longitude": None,
-            }
+            names = " / ".join(dict.fromkeys(v for v in town.values() if v)) or None
+            vacancy["workplace"] = belgian_place(place.get("codePostal"), names)
         vacancy["native_contract_code"] = native.get("typeContrat")
         vacancy["contract_type"] = _CONTRACTS.get(native.get("typeContrat") or "", "OTHER")
         vacancy["working_time"] = _REGIMES.get((native.get("regime") or "").lower(), "UNKNOWN")

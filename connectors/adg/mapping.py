@@ -11,6 +11,8 @@ import re
 from typing import Any
 
 from connectors.base.canonical import (
+    belgian_place,
+    occupation,
     empty_vacancy,
     from_epoch_ms,
     iso_date,
@@ -88,25 +90,13 @@ class AdgMapping(VacancyMapping):
         job = native.get("beruf") or {}
         if job.get("romeCode"):
             vacancy["occupations"] = [
-                {
-                    "scheme": "ROME_V3",
-                    "code": job["romeCode"],
-                    "label": job.get("bezeichnung"),
-                    "unmapped": False,
-                }
+                occupation("ROME_V3", job["romeCode"], job.get("bezeichnung"))
             ]
         place = native.get("arbeitsort") or {}
         if place:
-            vacancy["workplace"] = {
-                "postal_code": place.get("plz"),
-                "municipality": place.get("ort"),
-                "nuts3": _nuts(place.get("plz")),
-                "country": "BE",
-                "insee_commune": None,
-                "label": None,
-                "latitude": None,
-                "longitude": None,
-            }
+            vacancy["workplace"] = belgian_place(
+                place.get("plz"), place.get("ort"), nuts3=_nuts(place.get("plz"))
+            )
         vacancy["native_contract_label"] = native.get("vertragsart")
         vacancy["contract_type"] = _CONTRACTS.get(
             (native.get("vertragsart") or "").lower(), "OTHER"

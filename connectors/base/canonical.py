@@ -11,10 +11,12 @@ from typing import Any
 from connectors.base.exceptions import MappingError
 
 __all__ = [
+    "belgian_place",
     "empty_vacancy",
     "from_epoch_ms",
     "iso_date",
     "nuts_for_postal_code",
+    "occupation",
     "occupation_code",
     "to_epoch_ms",
 ]
@@ -125,3 +127,30 @@ def occupation_code(vacancy: dict[str, Any], *schemes: str) -> tuple[str | None,
             if occupation.get("scheme") == scheme:
                 return occupation.get("code"), occupation.get("label")
     return None, None
+
+
+def occupation(scheme: str, code: str, label: str | None) -> dict[str, Any]:
+    """Return a canonical Occupation."""
+    return {"scheme": scheme, "code": code, "label": label, "unmapped": False}
+
+
+def belgian_place(
+    postal_code: str | None,
+    municipality: str | None,
+    *,
+    nuts3: str | None = None,
+    label: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> dict[str, Any]:
+    """Return a canonical Location in Belgium; NUTS3 from the postal code unless given."""
+    return {
+        "postal_code": postal_code,
+        "municipality": municipality,
+        "nuts3": nuts3 or nuts_for_postal_code(postal_code),
+        "country": "BE",
+        "insee_commune": None,
+        "label": label,
+        "latitude": latitude,
+        "longitude": longitude,
+    }

@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from connectors.base.canonical import (
+    belgian_place,
+    occupation,
     empty_vacancy,
     iso_date,
-    nuts_for_postal_code,
     occupation_code,
     to_epoch_ms,
 )
@@ -55,25 +56,13 @@ class BruxellesFormationMapping(VacancyMapping):
         target = native.get("metierVise") or {}
         if target.get("codeRome"):
             vacancy["occupations"] = [
-                {
-                    "scheme": "ROME_V3",
-                    "code": target["codeRome"],
-                    "label": target.get("libelle"),
-                    "unmapped": False,
-                }
+                occupation("ROME_V3", target["codeRome"], target.get("libelle"))
             ]
         place = native.get("lieu") or {}
         if place:
-            vacancy["workplace"] = {
-                "postal_code": place.get("codePostal"),
-                "municipality": place.get("centre"),
-                "nuts3": nuts_for_postal_code(place.get("codePostal")),
-                "country": "BE",
-                "insee_commune": None,
-                "label": place.get("centre"),
-                "latitude": None,
-                "longitude": None,
-            }
+            vacancy["workplace"] = belgian_place(
+                place.get("codePostal"), place.get("centre"), label=place.get("centre")
+            )
             vacancy["employer"] = {
                 "name": place.get("centre") or "Bruxelles Formation",
                 "enterprise_number": None,

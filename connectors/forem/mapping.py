@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from connectors.base.canonical import (
+    occupation,
     empty_vacancy,
     iso_date,
     nuts_for_postal_code,
@@ -80,14 +81,7 @@ class ForemMapping(VacancyMapping):
         vacancy["texts"] = [{"language": "fr", "title": title, "description": None}]
         rome = native.get("metiercodedimeco")
         if rome:
-            vacancy["occupations"] = [
-                {
-                    "scheme": "ROME_V3",
-                    "code": rome,
-                    "label": native.get("metier"),
-                    "unmapped": False,
-                }
-            ]
+            vacancy["occupations"] = [occupation("ROME_V3", rome, native.get("metier"))]
             vacancy["bottleneck"] = rome in tables["shortage_rome"]
         places = _workplaces(native)
         vacancy["workplace"], vacancy["other_workplaces"] = (

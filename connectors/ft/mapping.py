@@ -14,7 +14,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from connectors.base.canonical import empty_vacancy, from_epoch_ms, occupation_code, to_epoch_ms
+from connectors.base.canonical import (
+    occupation,
+    empty_vacancy,
+    from_epoch_ms,
+    occupation_code,
+    to_epoch_ms,
+)
 from connectors.base.exceptions import MappingError
 from connectors.base.mapping import VacancyMapping
 
@@ -92,12 +98,7 @@ class FranceTravailMapping(VacancyMapping):
         ]
         if native.get("romeCode"):
             vacancy["occupations"] = [
-                {
-                    "scheme": "ROME_V4",
-                    "code": native["romeCode"],
-                    "label": native.get("romeLibelle"),
-                    "unmapped": False,
-                }
+                occupation("ROME_V4", native["romeCode"], native.get("romeLibelle"))
             ]
         vacancy["workplace"] = _workplace(native.get("lieuTravail") or {})
         code = native.get("typeContrat")

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from connectors.base.canonical import (
+    belgian_place,
     empty_vacancy,
     from_epoch_ms,
     iso_date,
-    nuts_for_postal_code,
+    occupation,
     occupation_code,
     to_epoch_ms,
 )
@@ -60,28 +61,14 @@ class VdabMapping(VacancyMapping):
         vacancy["texts"] = [
             {"language": "nl", "title": title, "description": native.get("omschrijving")}
         ]
-        occupation = native.get("beroep") or {}
-        if occupation.get("competentCode"):
+        job = native.get("beroep") or {}
+        if job.get("competentCode"):
             vacancy["occupations"] = [
-                {
-                    "scheme": "COMPETENT",
-                    "code": occupation["competentCode"],
-                    "label": occupation.get("omschrijving"),
-                    "unmapped": False,
-                }
+                occupation("COMPETENT", job["competentCode"], job.get("omschrijving"))
             ]
         place = native.get("werkplaats") or {}
         if place:
-            vacancy["workplace"] = {
-                "postal_code": place.get("postcode"),
-                "municipality": place.get("gemeente"),
-                "nuts3": nuts_for_postal_code(place.get("postcode")),
-                "country": "BE",
-                "insee_commune": None,
-                "label": None,
-                "latitude": None,
-                "longitude": None,
-            }
+            vacancy["workplace"] = belgian_place(place.get("postcode"), place.get("gemeente"))
         contract = native.get("contract") or {}
         duration = contract.get("duur")
         vacancy["native_contract_code"] = contract.get("type")
