@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from connectors.base.canonical import (
+    CEFR_LEVELS,
+    read_tables,
     belgian_place,
     occupation,
     empty_vacancy,
@@ -23,18 +25,7 @@ from connectors.base.mapping import VacancyMapping
 
 __all__ = ["ActirisMapping"]
 
-_CONTRACTS = {
-    "CDI": "PERMANENT",
-    "CDD": "FIXED_TERM",
-    "intérim": "TEMPORARY_AGENCY",
-    "remplacement": "REPLACEMENT",
-    "étudiant": "STUDENT",
-    "stage": "INTERNSHIP",
-}
-_CONTRACT_LABELS = {value: key for key, value in _CONTRACTS.items()}
-_REGIMES = {"temps plein": "FULL_TIME", "temps partiel": "PART_TIME", "mi-temps": "PART_TIME"}
-_REGIME_LABELS = {"FULL_TIME": "temps plein", "PART_TIME": "temps partiel"}
-_LEVELS = {"A1", "A2", "B1", "B2", "C1", "C2"}
+_TABLES = read_tables(__file__)
 
 
 class ActirisMapping(VacancyMapping):
@@ -67,13 +58,15 @@ class ActirisMapping(VacancyMapping):
             names = " / ".join(dict.fromkeys(v for v in town.values() if v)) or None
             vacancy["workplace"] = belgian_place(place.get("codePostal"), names)
         vacancy["native_contract_code"] = native.get("typeContrat")
-        vacancy["contract_type"] = _CONTRACTS.get(native.get("typeContrat") or "", "OTHER")
-        vacancy["working_time"] = _REGIMES.get((native.get("regime") or "").lower(), "UNKNOWN")
+        vacancy["contract_type"] = _TABLES["contract"].get(native.get("typeContrat") or "", "OTHER")
+        vacancy["working_time"] = _TABLES["regime"].get(
+            (native.get("regime") or "").lower(), "UNKNOWN"
+        )
         vacancy["positions"] = int(native.get("postes") or 1)
         vacancy["languages"] = [
             {
                 "language": lang["code"],
-                "level": lang.get("niveau") if lang.get("niveau") in _LEVELS else "UNKNOWN",
+                "level": lang.get("niveau") if lang.get("niveau") in CEFR_LEVELS else "UNKNOWN",
                 "required": bool(lang.get("requis", True)),
                 "native_label": lang.get("niveau"),
             }
@@ -133,8 +126,8 @@ class ActirisMapping(VacancyMapping):
             }
             if place
             else None,
-            "typeContrat": _CONTRACT_LABELS.get(vacancy.get("contract_type")),
-            "regime": _REGIME_LABELS.get(vacancy.get("working_time")),
+            "typeContrat": _TABLES["contract_label"].get(vacancy.get("contract_type")),
+            "regime": _TABLES["regime_label"].get(vacancy.get("working_time")),
             "postes": vacancy.get("positions", 1),
             "langues": [
                 {

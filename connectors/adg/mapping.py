@@ -11,6 +11,8 @@ import re
 from typing import Any
 
 from connectors.base.canonical import (
+    CEFR_LEVELS,
+    read_tables,
     belgian_place,
     occupation,
     empty_vacancy,
@@ -25,48 +27,15 @@ from connectors.base.mapping import VacancyMapping
 
 __all__ = ["AdgMapping"]
 
-_CONTRACTS = {
-    "unbefristet": "PERMANENT",
-    "befristet": "FIXED_TERM",
-    "interim": "TEMPORARY_AGENCY",
-    "vertretung": "REPLACEMENT",
-    "saisonarbeit": "SEASONAL",
-    "ausbildung": "APPRENTICESHIP",
-    "praktikum": "INTERNSHIP",
-    "studentenjob": "STUDENT",
-}
-_CONTRACT_LABELS = {value: key for key, value in _CONTRACTS.items()}
-_TIME = {"vollzeit": "FULL_TIME", "teilzeit": "PART_TIME"}
-_TIME_LABELS = {"FULL_TIME": "Vollzeit", "PART_TIME": "Teilzeit"}
-_LANGUAGES = {"deutsch": "de", "französisch": "fr", "niederländisch": "nl", "englisch": "en"}
-_LANGUAGE_LABELS = {value: key.capitalize() for key, value in _LANGUAGES.items()}
-_LEVELS = {"A1", "A2", "B1", "B2", "C1", "C2"}
-_DG_POSTAL_CODES = {
-    "4700",
-    "4701",
-    "4710",
-    "4711",
-    "4720",
-    "4721",
-    "4728",
-    "4730",
-    "4731",
-    "4750",
-    "4760",
-    "4761",
-    "4770",
-    "4771",
-    "4780",
-    "4782",
-    "4783",
-    "4784",
-    "4790",
-    "4791",
-}
+_TABLES = read_tables(__file__)
 
 
 def _nuts(postal_code: str | None) -> str | None:
-    return "BE336" if postal_code in _DG_POSTAL_CODES else nuts_for_postal_code(postal_code)
+    return (
+        "BE336"
+        if postal_code in _TABLES["german_speaking_postal_codes"]
+        else nuts_for_postal_code(postal_code)
+    )
 
 
 class AdgMapping(VacancyMapping):
@@ -98,15 +67,17 @@ class AdgMapping(VacancyMapping):
                 place.get("plz"), place.get("ort"), nuts3=_nuts(place.get("plz"))
             )
         vacancy["native_contract_label"] = native.get("vertragsart")
-        vacancy["contract_type"] = _CONTRACTS.get(
+        vacancy["contract_type"] = _TABLES["contract"].get(
             (native.get("vertragsart") or "").lower(), "OTHER"
         )
-        vacancy["working_time"] = _TIME.get((native.get("arbeitszeit") or "").lower(), "UNKNOWN")
+        vacancy["working_time"] = _TABLES["working_time"].get(
+            (native.get("arbeitszeit") or "").lower(), "UNKNOWN"
+        )
         vacancy["positions"] = int(native.get("anzahlStellen") or 1)
         vacancy["languages"] = [
             {
-                "language": _LANGUAGES.get(s["sprache"].lower(), "und"),
-                "level": s.get("niveau") if s.get("niveau") in _LEVELS else "UNKNOWN",
+                "language": _TABLES["languages"].get(s["sprache"].lower(), "und"),
+                "level": s.get("niveau") if s.get("niveau") in CEFR_LEVELS else "UNKNOWN",
                 "required": bool(s.get("erforderlich", True)),
                 "native_label": s["sprache"],
             }
@@ -170,14 +141,14 @@ class AdgMapping(VacancyMapping):
             "arbeitsort": {"plz": place.get("postal_code"), "ort": place.get("municipality")}
             if place
             else None,
-            "vertragsart": _CONTRACT_LABELS.get(
+            "vertragsart": _TABLES["contract_label"].get(
                 vacancy.get("contract_type"), vacancy.get("native_contract_label")
             ),
-            "arbeitszeit": _TIME_LABELS.get(vacancy.get("working_time")),
+            "arbeitszeit": _TABLES["working_time_label"].get(vacancy.get("working_time")),
             "anzahlStellen": vacancy.get("positions", 1),
             "sprachen": [
                 {
-                    "sprache": _LANGUAGE_LABELS.get(
+                    "sprache": _TABLES["language_label"].get(
                         lang["language"], lang.get("native_label") or lang["language"]
                     ),
                     "niveau": lang.get("level"),

@@ -11,6 +11,7 @@ from typing import Any
 from connectors.base.exceptions import MappingError
 
 __all__ = [
+    "CEFR_LEVELS",
     "belgian_place",
     "empty_vacancy",
     "from_epoch_ms",
@@ -18,10 +19,12 @@ __all__ = [
     "nuts_for_postal_code",
     "occupation",
     "occupation_code",
+    "read_tables",
     "to_epoch_ms",
 ]
 
 _DATA = Path(__file__).with_name("data")
+CEFR_LEVELS = frozenset({"A1", "A2", "B1", "B2", "C1", "C2"})
 # Belgian postal code ranges -> province (NUTS2), pes-formats §6.4
 _BE_PROVINCES = (
     (1000, 1299, "BE10"),
@@ -154,3 +157,11 @@ def belgian_place(
         "latitude": latitude,
         "longitude": longitude,
     }
+
+
+@cache
+def read_tables(package_file: str) -> dict[str, Any]:
+    """Return a service package's ``data/tables.json`` (call with the mapping's ``__file__``)."""
+    return json.loads(
+        (Path(package_file).with_name("data") / "tables.json").read_text(encoding="utf-8")
+    )

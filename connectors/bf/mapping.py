@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from connectors.base.canonical import (
+    read_tables,
     belgian_place,
     occupation,
     empty_vacancy,
@@ -24,11 +25,7 @@ from connectors.base.mapping import VacancyMapping
 
 __all__ = ["BruxellesFormationMapping"]
 
-_TYPES = {
-    "stage en entreprise (fpi)": "INTERNSHIP",
-    "formation qualifiante": "OTHER",
-    "formation de base": "OTHER",
-}
+_TABLES = read_tables(__file__)
 
 
 class BruxellesFormationMapping(VacancyMapping):
@@ -71,7 +68,7 @@ class BruxellesFormationMapping(VacancyMapping):
             }
         kind = native.get("type")
         vacancy["native_contract_label"] = kind
-        vacancy["contract_type"] = _TYPES.get((kind or "").lower(), "OTHER")
+        vacancy["contract_type"] = _TABLES["training_type"].get((kind or "").lower(), "OTHER")
         vacancy["positions"] = int(native.get("places") or 1)
         required = native.get("prerequis") or {}
         vacancy["languages"] = [

@@ -9,12 +9,10 @@ native label, never guessed.
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from connectors.base.canonical import (
+    read_tables,
     occupation,
     empty_vacancy,
     iso_date,
@@ -28,11 +26,8 @@ from connectors.base.mapping import VacancyMapping
 __all__ = ["ForemMapping"]
 
 
-@cache
 def _tables() -> dict[str, Any]:
-    return json.loads(
-        (Path(__file__).with_name("data") / "tables.json").read_text(encoding="utf-8")
-    )
+    return read_tables(__file__)
 
 
 def _workplaces(native: dict[str, Any]) -> list[dict[str, Any]]:

@@ -8,13 +8,11 @@ offers); ``natureContrat``, ``langues`` and ``permis`` carry labels, mapped thro
 
 from __future__ import annotations
 
-import json
 import re
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from connectors.base.canonical import (
+    read_tables,
     occupation,
     empty_vacancy,
     from_epoch_ms,
@@ -32,11 +30,8 @@ _PERIOD_LABEL = {value: key for key, value in _PERIOD.items()}
 _EXPERIENCE = re.compile(r"(\d+) (An|Mois)")
 
 
-@cache
 def _tables() -> dict[str, Any]:
-    return json.loads(
-        (Path(__file__).with_name("data") / "tables.json").read_text(encoding="utf-8")
-    )
+    return read_tables(__file__)
 
 
 def _department(place: dict[str, Any]) -> str | None:

@@ -9,13 +9,11 @@ work regimes (voltijds/deeltijds) and driving-licence codes. Example in ``sample
 
 from __future__ import annotations
 
-import json
 import re
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from connectors.base.canonical import (
+    read_tables,
     belgian_place,
     empty_vacancy,
     from_epoch_ms,
@@ -30,11 +28,8 @@ from connectors.base.mapping import VacancyMapping
 __all__ = ["VdabMapping"]
 
 
-@cache
 def _tables() -> dict[str, Any]:
-    return json.loads(
-        (Path(__file__).with_name("data") / "tables.json").read_text(encoding="utf-8")
-    )
+    return read_tables(__file__)
 
 
 def _digits(number: str | None) -> str | None:
