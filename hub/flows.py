@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -24,9 +25,16 @@ log = get_logger(__name__)
 class FlowCounter:
     """Counts (source, destination, event type, outcome) and dead letters as they are written."""
 
-    def __init__(self, codec: AvroCodec, client_options: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        codec: AvroCodec,
+        client_options: dict[str, Any],
+        on_record: Callable[[str, dict[str, Any]], None] | None = None,
+    ) -> None:
+        """``on_record(topic, record)`` also gets every decoded decision and dead letter."""
         self._codec = codec
         self._options = client_options
+        self._on_record = on_record
         self.flows: Counter[tuple[str, str, str, str]] = Counter()
         self.dead_letters = 0
         self._task: asyncio.Task[None] | None = None
@@ -67,10 +75,15 @@ class FlowCounter:
     def _count(self, topic: str, value: bytes | None) -> None:
         if topic == "hub.deadletter":
             self.dead_letters += 1
-            return
+            if self._on_record is None:
+                return
         try:
             decision = self._codec.decode(value or b"").record
         except CodecError:
+            return
+        if self._on_record is not None:
+            self._on_record(topic, decision)
+        if topic == "hub.deadletter":
             return
         event_type = decision["event_type"].rpartition(".")[2]
         self.flows[

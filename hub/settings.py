@@ -116,3 +116,7 @@ class RouterSettings(BaseSettings):
     changelog_replication_factor: int = Field(
         default=1, description="Replication of the state changelog topic (3 on a real cluster)."
     )
+    metrics_port: int | None = Field(
+        default=None,
+        description="Port of the router's Prometheus /metrics (unset: not served).",
+    )

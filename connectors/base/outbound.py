@@ -26,6 +26,7 @@ from hub.codec import AvroCodec, CloudEvent, CodecError
 from hub.codec.jsonform import to_json
 from hub.deadletters import DEADLETTER_TOPIC, dead_letter
 from hub.logging import get_logger
+from hub.metrics import CONNECTOR_DELIVERIES, CONNECTOR_FAILURES, CONNECTOR_RETRIES
 
 __all__ = ["INBOX_TYPES", "Outbound"]
 
@@ -73,6 +74,7 @@ class Outbound:
 
     async def deliver_batch(self, timeout_ms: int = 500) -> int:
         """Fetch, deliver in order per partition, then commit what was delivered."""
+        retries_before = self._client.retries  # the loop runs all the time: counts every retry
         batch = await self._consumer.getmany(timeout_ms=timeout_ms)
         done: dict[TopicPartition, int] = {}
         handled = 0
@@ -81,6 +83,7 @@ class Outbound:
                 try:
                     await self._deliver(record)
                 except UpstreamUnavailableError as exc:
+                    CONNECTOR_FAILURES.labels(self.code, "postponed").inc()
                     log.warning(
                         "delivery_postponed",
                         pes=self.code,
@@ -95,6 +98,7 @@ class Outbound:
         if done:
             await self._producer.flush()
             await self._consumer.commit(done)
+        CONNECTOR_RETRIES.labels(self.code).inc(self._client.retries - retries_before)
         return handled
 
     async def _deliver(self, record: ConsumerRecord) -> None:
@@ -128,6 +132,7 @@ class Outbound:
                 outcome = "DUPLICATE" if status == 200 else "DELIVERED"
         except UpstreamRejectedError as exc:
             self.rejected += 1
+            CONNECTOR_FAILURES.labels(self.code, "rejected").inc()
             await self._dead_letter(
                 record,
                 "DELIVER",
@@ -157,6 +162,7 @@ class Outbound:
         attempts: int,
         reference: str | None,
     ) -> None:
+        CONNECTOR_DELIVERIES.labels(self.code, kind, status).inc()
         receipt = {
             "receipt_id": hashlib.sha256(
                 f"{envelope.source}|{envelope.id}|{self.code}|{kind}".encode()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from types import TracebackType
 from typing import Any
 
@@ -22,6 +23,8 @@ from connectors.base.outbound import Outbound
 from connectors.registry import api_client, vacancy_mapping
 from hub.codec import AvroCodec
 from hub.logging import get_logger
+from hub.metrics import CONNECTOR_API_SECONDS
+from hub.web.server import metrics_response
 
 __all__ = ["ConnectorService"]
 
@@ -82,7 +85,11 @@ class ConnectorService:
             )
             await consumer.start()
             stack.push_async_callback(consumer.stop)
-            http = httpx.AsyncClient(base_url=self._api_url, timeout=self._http_timeout_s)
+            http = httpx.AsyncClient(
+                base_url=self._api_url,
+                timeout=self._http_timeout_s,
+                event_hooks={"request": [_started], "response": [self._timed]},
+            )
             stack.push_async_callback(http.aclose)
             client = api_client(self.code, http, retry_for_s=self._retry_for_s)
             mapping = vacancy_mapping(self.code)
@@ -134,11 +141,19 @@ class ConnectorService:
 
     async def _serve_health(self, stack: contextlib.AsyncExitStack) -> None:
         app = web.Application()
-        app.add_routes([web.get("/health", self._health)])
+        app.add_routes([web.get("/health", self._health), web.get("/metrics", metrics_response)])
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         stack.push_async_callback(runner.cleanup)
         await web.TCPSite(runner, "127.0.0.1", self._health_port).start()
+
+    async def _timed(self, response: httpx.Response) -> None:
+        """Observe the API's latency to the response headers (every attempt, retries too)."""
+        started = response.request.extensions.get("hub_started")
+        if started is not None:
+            CONNECTOR_API_SECONDS.labels(
+                self.code, response.request.method, str(response.status_code)
+            ).observe(time.perf_counter() - started)
 
     async def _health(self, _: web.Request) -> web.Response:
         return web.json_response(self.health())
@@ -187,3 +202,8 @@ class ConnectorService:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+
+
+async def _started(request: httpx.Request) -> None:
+    """Stamp the request, so the response hook can time it."""
+    request.extensions["hub_started"] = time.perf_counter()

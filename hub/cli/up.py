@@ -27,7 +27,6 @@ from hub.cli._common import console, fail_on_hub_error, settings
 from hub.codec import AvroCodec, SchemaStore
 from hub.exceptions import ConfigurationError
 from hub.flows import FlowCounter
-from hub.lag import GroupLag, read_lag
 from hub.logging import get_logger
 from hub.router.build import ensure_pseudonym_keys
 from hub.settings import KafkaSettings, RouterSettings
@@ -37,9 +36,13 @@ __all__ = ["up"]
 
 log = get_logger(__name__)
 
+#: offsets from --port-base: the lag monitor's dashboard and /metrics, the router's /metrics
+_DASHBOARD = 200
+_ROUTER_METRICS = 201
+
 
 def _summary(
-    supervisor: Supervisor, flows: FlowCounter, bootstrap: str, lags: list[GroupLag] | None = None
+    supervisor: Supervisor, flows: FlowCounter, bootstrap: str, lags: list[dict] | None = None
 ) -> Group:
     """Services, flows (one row per flow, outcomes in columns) and consumer-group lag."""
     services = Table(
@@ -73,33 +76,41 @@ def _summary(
     if lags:
         lag_table = Table(
             "consumer group",
-            "partitions",
             "lag (messages)",
+            "lag (s)",
+            "status",
             title="lag  ·  on the embedded broker it may read short by one batch",
         )
         for lag in lags:
-            lag_table.add_row(lag.group, str(lag.partitions), str(lag.lag))
+            seconds = lag["max_lag_seconds"]
+            lag_table.add_row(
+                lag["group"],
+                str(lag["lag"]),
+                "-" if seconds is None else f"{seconds:.1f}",
+                f"{lag['status']} (worst {lag['worst_partition_status']})",
+            )
         parts.append(lag_table)
     return Group(*parts)
 
 
-async def _refresh_lag(
-    client_options: dict, groups: list[str], into: list[GroupLag], stop: asyncio.Event
-) -> None:
-    """Re-read consumer-group lag every few seconds for the summary."""
-    while not stop.is_set():
-        try:
-            into[:] = await read_lag(client_options, groups)
-        except Exception as exc:  # noqa: BLE001 - a summary must never stop the hub
-            log.warning("lag_not_read", error=f"{type(exc).__name__}: {exc}")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), 5.0)
+async def _refresh_lag(url: str, into: list[dict], stop: asyncio.Event) -> None:
+    """Read the lag monitor's report every few seconds for the summary."""
+    async with httpx.AsyncClient(timeout=5) as client:
+        while not stop.is_set():
+            try:
+                response = await client.get(url)
+                response.raise_for_status()
+                into[:] = response.json()
+            except httpx.HTTPError as exc:  # the monitor may still be starting
+                log.debug("lag_not_read", error=f"{type(exc).__name__}: {exc}")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 3.0)
 
 
 def _service_specs(
-    *, bootstrap: str, keys: Path, port_base: int, simulators: bool
+    *, bootstrap: str, keys: Path, port_base: int, simulators: bool, embedded: bool
 ) -> list[ServiceSpec]:
-    """Router, and per service its simulator (unless real APIs) and its connector."""
+    """Router, lag monitor, and per service its simulator (unless real APIs) and connector."""
     from connectors.registry import SERVICES
 
     hub_cmd = [sys.executable, "-m", "hub"]
@@ -108,9 +119,25 @@ def _service_specs(
         ServiceSpec(
             "router",
             [*hub_cmd, "router"],
-            common | {"HUB_ROUTER_PSEUDONYM_KEYS_FILE": str(keys)},
+            common
+            | {
+                "HUB_ROUTER_PSEUDONYM_KEYS_FILE": str(keys),
+                "HUB_ROUTER_METRICS_PORT": str(port_base + _ROUTER_METRICS),
+            },
             tier=1,
-        )
+        ),
+        ServiceSpec(
+            "lag-monitor",
+            [
+                *hub_cmd,
+                "lag",
+                "serve",
+                "--port",
+                str(port_base + _DASHBOARD),
+                "--embedded" if embedded else "--not-embedded",
+            ],
+            common,
+        ),
     ]
     for number, code in enumerate(SERVICES, start=1):
         api_url = os.environ.get(f"HUB_{code}_API_URL")
@@ -195,6 +222,7 @@ async def _run(
                 keys=Path(keys),
                 port_base=port_base,
                 simulators=simulators,
+                embedded=broker is not None,
             ),
             log_dir=data_dir / "logs",
         )
@@ -208,19 +236,14 @@ async def _run(
             if (simulators and traffic_s > 0)
             else None
         )
-        lags: list[GroupLag] = []
-        groups = {
-            RouterSettings().app_id: sorted(
-                t.name for t in catalog.topics.values() if t.direction == "out"
-            )
-        }
-        groups |= {
-            f"connector-{code.lower()}": sorted(
-                t.name for t in catalog.topics.values() if t.service == code and t.direction == "in"
-            )
-            for code in catalog.services
-        }
-        lag_task = asyncio.create_task(_refresh_lag(kafka.client_options(), groups, lags, stop))
+        lags: list[dict] = []
+        dashboard = f"http://127.0.0.1:{port_base + _DASHBOARD}/"
+        lag_task = asyncio.create_task(_refresh_lag(f"{dashboard}api/lag", lags, stop))
+        console.print(
+            f"dashboard on {dashboard}  ·  Prometheus metrics: lag monitor {dashboard}metrics, "
+            f"router http://127.0.0.1:{port_base + _ROUTER_METRICS}/metrics, "
+            "connectors /metrics on their health ports"
+        )
         if simulators:
             console.print(
                 f"simulated service APIs on http://127.0.0.1:{port_base + 1}..."
@@ -261,7 +284,8 @@ def up(
     port_base: int = typer.Option(
         18100,
         "--port-base",
-        help="Simulators listen on BASE+1..BASE+6, connector health on BASE+101..",
+        help="Simulators listen on BASE+1..BASE+6, connector health and /metrics on "
+        "BASE+101.., the dashboard on BASE+200, the router's /metrics on BASE+201.",
     ),
     simulators: bool = typer.Option(
         True,

@@ -9,6 +9,7 @@ time the worker routes a record of that partition after an assignment.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import faust
@@ -19,6 +20,7 @@ from hub.catalog import load_catalog
 from hub.codec import AvroCodec
 from hub.exceptions import ConfigurationError
 from hub.logging import get_logger
+from hub.metrics import observe_routed, serve_metrics
 from hub.router.build import build_core
 from hub.router.core import AUDIT_TOPIC, RouterCore
 from hub.router.faust_transport import register
@@ -134,13 +136,18 @@ def create_app(hub: HubSettings, kafka: KafkaSettings, router: RouterSettings) -
         agreements=core.policy.agreements.version,
         services=list(core.catalog.services),
     )
+    if router.metrics_port:
+        serve_metrics(router.metrics_port)
     return app
 
 
 def _handle(core: RouterCore, record: InputRecord) -> list[Any]:
     """Route one record; an unexpected failure is logged and dead-lettered, never fatal."""
+    started = time.perf_counter()
     try:
-        return core.handle([record])
+        outputs = core.handle([record])
     except Exception as exc:  # noqa: BLE001 - the stream must go on; the record is kept
         log.exception("router_internal_error", topic=record.topic, offset=record.offset)
-        return [core.dead_letter(record, exc)]
+        outputs = [core.dead_letter(record, exc)]
+    observe_routed(record.topic, outputs, time.perf_counter() - started)
+    return outputs
