@@ -11,7 +11,13 @@ from hub.catalog import Catalog
 from hub.deploy.acls import password_variable
 from hub.deploy.profile import DeployProfile
 
-__all__ = ["Component", "api_url_variable", "components", "kafka_environment"]
+__all__ = [
+    "Component",
+    "api_url_variable",
+    "components",
+    "health_command",
+    "kafka_environment",
+]
 
 PSEUDONYM_KEYS_FILE = "/etc/hub/keys/pseudonym-keys.json"
 CA_FILE = "/etc/hub/tls/ca.crt"
@@ -27,13 +33,20 @@ class Component:
     replicas: int
     port: int
     env: dict[str, str] = field(default_factory=dict)
+    health_path: str = "/health"
     api_url: str | None = None  # connectors: the variable holding the service's API URL
-    loopback_health: bool = False  # serves /health on 127.0.0.1 only
+    loopback_health: bool = False  # its server binds 127.0.0.1: probe from inside the container
 
     @property
     def password_variable(self) -> str:
         """Return the variable holding this component's SCRAM password."""
         return password_variable(self.principal)
+
+
+def health_command(component: Component) -> tuple[str, ...]:
+    """Return a command that fails unless the component answers on its health path."""
+    url = f"http://127.0.0.1:{component.port}{component.health_path}"
+    return ("python", "-c", f"import urllib.request; urllib.request.urlopen({url!r}, timeout=3)")
 
 
 def api_url_variable(code: str) -> str:
@@ -67,8 +80,11 @@ def components(catalog: Catalog, profile: DeployProfile) -> list[Component]:
             command=("hub", "router"),
             replicas=profile.replicas["router"],
             port=profile.port("router_metrics"),
+            health_path="/metrics",  # the router serves metrics only
+            loopback_health=True,
             env={
                 "HUB_ROUTER_APP_ID": profile.groups["router"],
+                "HUB_ROUTER_METRICS_PORT": str(profile.port("router_metrics")),
                 "HUB_ROUTER_CHANGELOG_REPLICATION_FACTOR": str(profile.brokers),
                 "HUB_ROUTER_PSEUDONYM_KEYS_FILE": PSEUDONYM_KEYS_FILE,
             },

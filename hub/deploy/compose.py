@@ -19,6 +19,7 @@ from hub.deploy.components import (
     PSEUDONYM_KEYS_FILE,
     Component,
     components,
+    health_command,
     kafka_environment,
 )
 from hub.deploy.files import Rendering, header, yaml_text
@@ -176,9 +177,8 @@ def _hub_service(component: Component, profile: DeployProfile) -> dict[str, Any]
     }
     if component.replicas != 1:
         service["deploy"] = {"replicas": component.replicas}
-    health = f"http://127.0.0.1:{component.port}/health"
     service["healthcheck"] = {
-        "test": ["CMD", "python", "-c", f"import urllib.request; urllib.request.urlopen({health!r}, timeout=3)"],
+        "test": ["CMD", *health_command(component)],
         "interval": "15s",
         "timeout": "5s",
         "retries": 4,

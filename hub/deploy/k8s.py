@@ -18,6 +18,7 @@ from hub.deploy.components import (
     PSEUDONYM_KEYS_FILE,
     Component,
     components,
+    health_command,
     kafka_environment,
 )
 from hub.deploy.files import Rendering, yaml_text
@@ -129,13 +130,11 @@ def _user(principal: Principal, profile: DeployProfile) -> dict[str, Any]:
     }
 
 
-def _probe(component: Component, path: str) -> dict[str, Any]:
-    if component.loopback_health:  # the health server binds 127.0.0.1: probe from inside
-        url = f"http://127.0.0.1:{component.port}{path}"
-        check = f"import urllib.request; urllib.request.urlopen({url!r}, timeout=3)"
-        action: dict[str, Any] = {"exec": {"command": ["python", "-c", check]}}
+def _probe(component: Component) -> dict[str, Any]:
+    if component.loopback_health:
+        action: dict[str, Any] = {"exec": {"command": list(health_command(component))}}
     else:
-        action = {"httpGet": {"path": path, "port": "http"}}
+        action = {"httpGet": {"path": component.health_path, "port": "http"}}
     return {**action, "periodSeconds": 15, "timeoutSeconds": 5, "failureThreshold": 4}
 
 
@@ -178,8 +177,8 @@ def _deployment(component: Component, profile: DeployProfile) -> dict[str, Any]:
         "command": command,
         "env": env,
         "ports": [{"name": "http", "containerPort": component.port}],
-        "livenessProbe": {**_probe(component, "/health"), "initialDelaySeconds": 30},
-        "readinessProbe": _probe(component, "/health"),
+        "livenessProbe": {**_probe(component), "initialDelaySeconds": 30},
+        "readinessProbe": _probe(component),
         "volumeMounts": mounts,
         "securityContext": {"runAsNonRoot": True, "allowPrivilegeEscalation": False},
     }
