@@ -27,13 +27,15 @@ def _root(
 
 def _register() -> None:
     """Attach the sub-command groups; each lives in its own module."""
-    from hub.cli import audit, broker, codec, connector, deploy, lag, router, schemas, topics, up
+    from hub.cli import audit, broker, codec, connector, deploy, eures, lag, router, schemas
+    from hub.cli import topics, up
 
     app.add_typer(codec.app, name="codec")
     app.add_typer(schemas.app, name="schemas")
     app.add_typer(topics.app, name="topics")
     app.add_typer(broker.app, name="broker")
     app.add_typer(audit.app, name="audit")
+    app.add_typer(eures.app, name="eures")
     app.add_typer(lag.app, name="lag")
     app.add_typer(deploy.app, name="deploy")
     app.command("router")(router.run)
