@@ -63,8 +63,13 @@ class SimulatorState:
     sequence: int = 0
 
     def publish(self, kind: str, item: dict[str, Any]) -> int:
-        """Record a change of this service; return its sequence number."""
-        self.sequence += 1
+        """Record a change of this service; return its position in the change feed.
+
+        Positions are strictly increasing microseconds since the epoch, as in a
+        timestamp-based change feed: a simulator started again never hands out a
+        position below the cursor a connector stored against an earlier run.
+        """
+        self.sequence = max(self.sequence + 1, time.time_ns() // 1000)
         self.changes.setdefault(kind, []).append((self.sequence, item))
         return self.sequence
 
