@@ -60,6 +60,35 @@ def catalog_applied(kafka_bootstrap: str) -> str:
     return kafka_bootstrap
 
 
+@pytest.fixture(scope="module")
+def authenticating_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Tansu with ``--authentication`` on an in-memory store; yields ``host:port``."""
+    import contextlib
+    import socket
+    import time
+
+    from hub.broker.process import ManagedProcess, free_port, resolve_tansu
+
+    port = free_port()
+    url = f"tcp://127.0.0.1:{port}"
+    process = ManagedProcess(
+        "tansu-authenticating",
+        [resolve_tansu(), "broker", "--listener-url", url, "--advertised-listener-url", url,
+         "--storage-engine", "memory://tansu/", "--authentication"],
+        log_file=tmp_path_factory.mktemp("tansu-auth") / "tansu.log",
+    )
+    process.start()
+    try:
+        for _ in range(150):
+            assert process.exit_code() is None, process.log_tail()
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            time.sleep(0.2)
+        yield f"127.0.0.1:{port}"
+    finally:
+        asyncio.run(process.stop())
+
+
 @pytest.fixture(scope="session")
 def pseudonym_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("keys") / "keys.json"
