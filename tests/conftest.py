@@ -4,15 +4,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -129,16 +133,145 @@ def stop_process(process: subprocess.Popen, grace_s: float = 20) -> None:
 
 
 @pytest.fixture(scope="session")
+def router_app_id() -> str:
+    """The session router's consumer group."""
+    return f"hub-router-{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture(scope="session")
 def router(
-    catalog_applied: str, pseudonym_keys: Path, tmp_path_factory: pytest.TempPathFactory
+    catalog_applied: str,
+    pseudonym_keys: Path,
+    router_app_id: str,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[subprocess.Popen]:
     """One ``hub router`` process for the session; its log is kept in the tmp folder."""
     log_file = tmp_path_factory.mktemp("router") / "router.log"
-    process = start_router(
-        catalog_applied, pseudonym_keys, log_file, f"hub-router-{uuid.uuid4().hex[:6]}"
-    )
+    process = start_router(catalog_applied, pseudonym_keys, log_file, router_app_id)
     try:
         yield process
     finally:
         stop_process(process)
         assert process.returncode is not None
+
+
+def _wait_for_http(url: str, process: subprocess.Popen, log_file: Path, timeout_s: float) -> None:
+    """Return once *url* answers 200; fail with the log's tail if the process exits first."""
+    import httpx
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        assert process.poll() is None, log_file.read_text(errors="replace")[-3000:]
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        assert time.monotonic() < deadline, f"{url} not up:\n{log_file.read_text()[-3000:]}"
+        time.sleep(0.3)
+
+
+def _hub_process(argv: list[str], env: dict[str, str], log_file: Path) -> subprocess.Popen:
+    with log_file.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "hub", *argv],
+            env={**os.environ, "HUB_LOG_FORMAT": "json", **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+@pytest.fixture(scope="module")
+def connector_processes(
+    router: subprocess.Popen, catalog_applied: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, dict[str, str]]]:
+    """``hub simulator`` and ``hub connector`` processes for VDAB and Le Forem, as ``hub up``
+    runs them; yields {service: {"api": URL, "health": URL}}."""
+    from hub.broker.process import free_port
+
+    logs = tmp_path_factory.mktemp("connectors")
+    env = {"HUB_BOOTSTRAP_SERVERS": catalog_applied}
+    processes: list[subprocess.Popen] = []
+    urls: dict[str, dict[str, str]] = {}
+    try:
+        for code in ("VDAB", "FOREM"):
+            api_port, health_port = free_port(), free_port()
+            api = f"http://127.0.0.1:{api_port}"
+            simulator_log, connector_log = logs / f"sim-{code}.log", logs / f"conn-{code}.log"
+            simulator = _hub_process(
+                ["simulator", code, "--port", str(api_port)], env, simulator_log
+            )
+            processes.append(simulator)
+            _wait_for_http(f"{api}/api/received", simulator, simulator_log, 60)
+            connector = _hub_process(
+                ["connector", code, "--api-url", api, "--health-port", str(health_port)],
+                env,
+                connector_log,
+            )
+            processes.append(connector)
+            health = f"http://127.0.0.1:{health_port}"
+            _wait_for_http(f"{health}/health", connector, connector_log, 60)
+            urls[code] = {"api": api, "health": health}
+        yield urls
+    finally:
+        for process in reversed(processes):
+            stop_process(process)
+
+
+@pytest.fixture(scope="module")
+def lag_monitor(
+    catalog_applied: str, router_app_id: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A ``hub lag serve`` process sampling every half second; yields the dashboard's URL."""
+    from hub.broker.process import free_port
+
+    port = free_port()
+    log_file = tmp_path_factory.mktemp("lag-monitor") / "lag-monitor.log"
+    process = _hub_process(
+        ["lag", "serve", "--port", str(port), "--interval", "0.5", "--window", "6"],
+        {"HUB_BOOTSTRAP_SERVERS": catalog_applied, "HUB_ROUTER_APP_ID": router_app_id},
+        log_file,
+    )
+    try:
+        _wait_for_http(f"http://127.0.0.1:{port}/health", process, log_file, 60)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        stop_process(process)
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Headless Chromium through chromedriver (Debian packages ``chromium chromium-driver``).
+
+    Skipped when they are missing, except under CI=true where missing is a failure.
+    """
+    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and chromedriver):
+        message = (
+            "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,1700",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
