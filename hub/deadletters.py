@@ -11,7 +11,7 @@ import hashlib
 import time
 from typing import Any
 
-__all__ = ["DEADLETTER_TOPIC", "dead_letter"]
+__all__ = ["DEADLETTER_TOPIC", "dead_letter", "dead_letter_for"]
 
 DEADLETTER_TOPIC = "hub.deadletter"
 
@@ -49,3 +49,28 @@ def dead_letter(
         "failed_at": int(time.time() * 1000),
         "upstream": upstream,
     }
+
+
+def dead_letter_for(
+    record: Any,
+    *,
+    stage: str,
+    reason_code: str,
+    reason: str,
+    upstream: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Return the DeadLetter of a consumed Kafka record (aiokafka ConsumerRecord), kept whole."""
+    return dead_letter(
+        stage=stage,
+        reason_code=reason_code,
+        reason=reason,
+        error_type=reason_code,
+        key=record.key,
+        value=record.value,
+        headers=tuple(record.headers or ()),
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        timestamp_ms=record.timestamp,
+        upstream=upstream,
+    )

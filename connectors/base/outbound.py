@@ -24,7 +24,7 @@ from connectors.base.kinds import subject_key
 from connectors.base.mapping import VacancyMapping
 from hub.codec import AvroCodec, CloudEvent, CodecError
 from hub.codec.jsonform import to_json
-from hub.deadletters import DEADLETTER_TOPIC, dead_letter
+from hub.deadletters import DEADLETTER_TOPIC, dead_letter_for
 from hub.logging import get_logger
 from hub.metrics import CONNECTOR_DELIVERIES, CONNECTOR_FAILURES, CONNECTOR_RETRIES
 
@@ -197,19 +197,8 @@ class Outbound:
             reason_code=code,
             reason=reason[:300],
         )
-        letter = dead_letter(
-            stage=stage,
-            reason_code=code,
-            reason=reason,
-            error_type=code,
-            key=record.key,
-            value=record.value,
-            headers=tuple(record.headers or ()),
-            topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
-            timestamp_ms=record.timestamp,
-            upstream=upstream,
+        letter = dead_letter_for(
+            record, stage=stage, reason_code=code, reason=reason, upstream=upstream
         )
         await self._producer.send(
             DEADLETTER_TOPIC, self._codec.encode("DeadLetter", letter), key=record.key

@@ -22,7 +22,7 @@ from connectors.base.exceptions import MappingError
 from connectors.eures.store import ReferenceStore
 from hub.catalog import Catalog
 from hub.codec import AvroCodec, CodecError
-from hub.deadletters import DEADLETTER_TOPIC, dead_letter
+from hub.deadletters import DEADLETTER_TOPIC, dead_letter_for
 from hub.logging import get_logger
 
 __all__ = ["VacancyFeed", "vacancy_topics"]
@@ -135,18 +135,8 @@ class VacancyFeed:
             reason_code=code,
             reason=str(exc)[:300],
         )
-        letter = dead_letter(
-            stage=stage,
-            reason_code=code,
-            reason=f"EURES export: {exc}",
-            error_type=code,
-            key=record.key,
-            value=record.value,
-            headers=tuple(record.headers or ()),
-            topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
-            timestamp_ms=record.timestamp,
+        letter = dead_letter_for(
+            record, stage=stage, reason_code=code, reason=f"EURES export: {exc}"
         )
         await self._producer.send(
             DEADLETTER_TOPIC, self._codec.encode("DeadLetter", letter), key=record.key
