@@ -2,8 +2,8 @@
 
     GET  /input/api/jv/v0.1/ping
     GET  /input/api/jv/v0.1/getAll               {allReferences: [...]}
-    GET  /input/api/jv/v0.1/getChanges/{ms}      {createdReferences, modifiedReferences, closedReferences}
-    POST /input/api/jv/v0.1/getDetails  [refs]   {details: {ref: {..., content, contentFormatVersion}}}
+    GET  /input/api/jv/v0.1/getChanges/{ms}      {created-, modified-, closedReferences}
+    POST /input/api/jv/v0.1/getDetails  [refs]   {details: {ref: {..., content, ...}}}
 
 Every call needs ``Authorization: Bearer <token>`` (compared in constant time with the
 configured secret; 401 otherwise). Until the store has caught up with the topics,

@@ -33,7 +33,9 @@ log = get_logger(__name__)
 def vacancy_topics(catalog: Catalog) -> list[str]:
     """Return every service's published-vacancy topic from the catalogue."""
     return sorted(
-        t.name for t in catalog.topics.values() if t.direction == "out" and t.event_type == "vacancy"
+        t.name
+        for t in catalog.topics.values()
+        if t.direction == "out" and t.event_type == "vacancy"
     )
 
 

@@ -91,7 +91,9 @@ def _employer(profile: Element) -> dict[str, Any] | None:
         return None
     return {
         "name": name,
-        "enterprise_number": _text(organization, "hr:OrganizationIdentifiers/hr:OrganizationLegalID"),
+        "enterprise_number": _text(
+            organization, "hr:OrganizationIdentifiers/hr:OrganizationLegalID"
+        ),
         "nace": rules.nace(_text(organization, "hr:IndustryCode")),
         "size": rules.organization_size(_text(organization, "hr:OrganizationSizeCode")),
     }
@@ -245,14 +247,18 @@ def read_position_opening(content: str | bytes) -> dict[str, Any]:
     first = profiles[0]
     vacancy["occupations"] = _occupations(first)
     places = [p for p in map(_place, first.findall("hr:PositionLocation", _NS)) if p]
-    vacancy["workplace"], vacancy["other_workplaces"] = (places[0], places[1:]) if places else (None, [])
+    vacancy["workplace"], vacancy["other_workplaces"] = (
+        (places[0], places[1:]) if places else (None, [])
+    )
     offering = _text(first, "hr:PositionOfferingTypeCode")
     if offering in tables["offering_to_contract"]:
         vacancy["native_contract_code"] = offering
         vacancy["contract_type"] = tables["offering_to_contract"][offering]
     schedule = _text(first, "hr:PositionScheduleTypeCode") or ""
     vacancy["working_time"] = tables["schedule_to_working_time"].get(schedule, "UNKNOWN")
-    vacancy["positions"] = max(1, _int(first, "hr:PositionOpenQuantity", "PositionOpenQuantity") or 1)
+    vacancy["positions"] = max(
+        1, _int(first, "hr:PositionOpenQuantity", "PositionOpenQuantity") or 1
+    )
     vacancy["languages"] = _languages(first)
     vacancy["driving_licences"] = [
         code

@@ -180,7 +180,7 @@ def read_date(text: str | None, *, field: str) -> int | None:
 
 
 def close_date(valid_until: int | None) -> str | None:
-    """ApplicationCloseDate: the day of the last open moment, in Brussels (valid_until is exclusive)."""
+    """ApplicationCloseDate: the day of the last open moment in Brussels (valid_until excluded)."""
     if valid_until is None:
         return None
     return datetime.fromtimestamp((valid_until - 1) / 1000, _BRUSSELS).date().isoformat()
@@ -194,4 +194,3 @@ def from_close_date(text: str | None) -> int | None:
     last = datetime.fromtimestamp(day / 1000, UTC).date() + timedelta(days=1)
     start = datetime.combine(last, datetime.min.time(), _BRUSSELS)
     return int(start.timestamp() * 1000)
-

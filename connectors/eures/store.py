@@ -38,7 +38,11 @@ class Reference:
 
     def closing(self, now_ms: int) -> int | None:
         """Return when it closed: explicitly, or when valid_until passed; None while active."""
-        expired = self.valid_until if self.valid_until is not None and self.valid_until <= now_ms else None
+        expired = (
+            self.valid_until
+            if self.valid_until is not None and self.valid_until <= now_ms
+            else None
+        )
         moments = [m for m in (self.closed_at, expired) if m is not None]
         return min(moments) if moments else None
 
@@ -69,9 +73,10 @@ class ReferenceStore:
         return len(self._references)
 
     def apply(self, vacancy: dict[str, Any], at_ms: int) -> str:
-        """Fold a vacancy published at *at_ms* in; return created, modified, closed, reopened or unchanged.
+        """Fold in a vacancy published at *at_ms* and say what that did.
 
-        Raises MappingError (before changing anything) when the document cannot be made.
+        Returns created, modified, closed, reopened or unchanged; raises MappingError
+        (before changing anything) when the document cannot be made.
         """
         reference = reference_of(vacancy)
         closes = vacancy.get("status") in CLOSING_STATUSES
@@ -106,7 +111,9 @@ class ReferenceStore:
 
     def all_references(self, now_ms: int) -> list[str]:
         """Return the references of every active vacancy (getAll)."""
-        return sorted(r.reference for r in self._references.values() if r.status(now_ms) == "ACTIVE")
+        return sorted(
+            r.reference for r in self._references.values() if r.status(now_ms) == "ACTIVE"
+        )
 
     def changes(self, since_ms: int, now_ms: int) -> dict[str, list[str]]:
         """Return what was created, modified or closed at or after *since_ms* (getChanges)."""

@@ -53,7 +53,10 @@ def _offering_type(vacancy: dict[str, Any]) -> str | None:
     """Return the PositionOfferingTypeCode: the vacancy's own when it agrees, else the table's."""
     tables = rules.tables()
     contract, native = vacancy.get("contract_type"), vacancy.get("native_contract_code")
-    if native in tables["offering_to_contract"] and tables["offering_to_contract"][native] == contract:
+    if (
+        native in tables["offering_to_contract"]
+        and tables["offering_to_contract"][native] == contract
+    ):
         return native
     return tables["contract_to_offering"].get(contract)
 
@@ -90,7 +93,9 @@ def _organization(parent: ET.Element, employer: dict[str, Any] | None) -> None:
         _add(organization, "IndustryCode", industry, **rules.list_attributes("nace"))
     size = rules.organization_size(employer.get("size"))
     if size:
-        _add(organization, "OrganizationSizeCode", size, **rules.list_attributes("organization_size"))
+        _add(
+            organization, "OrganizationSizeCode", size, **rules.list_attributes("organization_size")
+        )
 
 
 def _application(parent: ET.Element, vacancy: dict[str, Any]) -> None:
@@ -127,7 +132,9 @@ def _competency(parent: ET.Element, code: str, taxonomy: str, scheme: dict[str, 
     return competency
 
 
-def _qualifications(parent: ET.Element, vacancy: dict[str, Any], category: tuple[str, str] | None) -> None:
+def _qualifications(
+    parent: ET.Element, vacancy: dict[str, Any], category: tuple[str, str] | None
+) -> None:
     tables = rules.tables()
     block = ET.Element("PositionQualifications")
     for skill in vacancy.get("languages") or []:
@@ -199,7 +206,9 @@ def _profile(
         _add(profile, "JobCategoryCode", code, **rules.list_attributes(kind))
     offering = _offering_type(vacancy)
     if offering:
-        _add(profile, "PositionOfferingTypeCode", offering, **rules.list_attributes("offering_type"))
+        _add(
+            profile, "PositionOfferingTypeCode", offering, **rules.list_attributes("offering_type")
+        )
     _qualifications(profile, vacancy, categories[0] if categories else None)
     if text.get("description"):
         _add(_add(profile, "PositionFormattedDescription"), "Content", text["description"])
@@ -209,7 +218,9 @@ def _profile(
             _add(profile, "WorkingLanguageCode", code)
     schedule = tables["working_time_to_schedule"].get(vacancy.get("working_time"))
     if schedule:
-        _add(profile, "PositionScheduleTypeCode", schedule, **rules.list_attributes("schedule_type"))
+        _add(
+            profile, "PositionScheduleTypeCode", schedule, **rules.list_attributes("schedule_type")
+        )
     _remuneration(profile, vacancy.get("salary"))
     closes = rules.close_date(vacancy.get("valid_until"))
     if closes:

@@ -23,7 +23,12 @@ app = typer.Typer(
 
 
 def ensure_token(path: Path) -> str:
-    """Return the token kept in *path*, creating it (owner-only) the first time."""
+    """Return HUB_EURES_TOKEN when set, else the token kept in *path* (created owner-only)."""
+    from connectors.eures.config import EuresSettings
+
+    configured = EuresSettings().token
+    if configured is not None and configured.get_secret_value():
+        return configured.get_secret_value()
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)

@@ -38,13 +38,17 @@ SHARED = ("source_pes", "vacancy_id", "contract_type", "working_time", "position
 
 def _vacancy(source: str, vacancy_id: str, **changes: Any) -> dict[str, Any]:
     now = int(time.time() * 1000)
-    return json.loads(SAMPLE.read_text()) | {
-        "source_pes": source,
-        "vacancy_id": vacancy_id,
-        "published_at": now,
-        "updated_at": now,
-        "valid_until": now + 30 * 86_400_000,
-    } | changes
+    return (
+        json.loads(SAMPLE.read_text())
+        | {
+            "source_pes": source,
+            "vacancy_id": vacancy_id,
+            "published_at": now,
+            "updated_at": now,
+            "valid_until": now + 30 * 86_400_000,
+        }
+        | changes
+    )
 
 
 def _message(vacancy: dict[str, Any]) -> tuple[str, bytes, bytes, list]:
@@ -98,7 +102,9 @@ async def test_published_vacancies_are_served_closed_and_survive_garbage(
     auth = {"Authorization": f"Bearer {TOKEN}"}
     async with asyncio.timeout(150), service:
         async with httpx.AsyncClient(base_url=base, headers=auth, timeout=10) as http:
-            listed = await _poll(http, f"{API}/getAll", lambda a: set(refs) <= set(a["allReferences"]))
+            listed = await _poll(
+                http, f"{API}/getAll", lambda a: set(refs) <= set(a["allReferences"])
+            )
             assert set(refs) <= set(listed["allReferences"])
             assert (await http.get(f"{API}/ping")).status_code == 200
 

@@ -119,7 +119,9 @@ def test_esco_occupation_padded_values_and_foreign_agency() -> None:
 def test_missing_optional_blocks_give_defaults_and_english() -> None:
     """A bare document maps: English by default, no place, no employer, one position."""
     vacancy = read_position_opening(_sample("minimal_without_optional_blocks"))
-    assert vacancy["texts"] == [{"language": "en", "title": "Kitchen assistant", "description": None}]
+    assert vacancy["texts"] == [
+        {"language": "en", "title": "Kitchen assistant", "description": None}
+    ]
     assert vacancy["workplace"] is None and vacancy["employer"] is None
     assert vacancy["positions"] == 1 and vacancy["contract_type"] == "OTHER"
 
@@ -189,7 +191,7 @@ def test_unknown_national_code_exports_no_occupation() -> None:
     ("public", "exported"), [(True, True), (False, False)], ids=["public", "private"]
 )
 def test_recruiter_contact_goes_out_only_when_public(public: bool, exported: bool) -> None:
-    """The contact person is personal data: only in the document when the employer made it public."""
+    """The contact person is personal data: exported only when the employer made it public."""
     vacancy = _vacancy() | {"contact_public": public}
     xml = write_position_opening(vacancy)
     assert ("an.vermeulen@lzw.example" in xml) is exported
@@ -197,7 +199,7 @@ def test_recruiter_contact_goes_out_only_when_public(public: bool, exported: boo
 
 
 def test_values_outside_code_lists_are_not_exported() -> None:
-    """Wrong NUTS for the country, unknown licence, ISCED 'x', CEFR 'UNKNOWN', non-member country."""
+    """Wrong NUTS for the country, unknown licence, ISCED 'x', CEFR 'UNKNOWN', US workplace."""
     vacancy = copy.deepcopy(_vacancy())
     vacancy["workplace"]["nuts3"] = "FRE11"
     vacancy["other_workplaces"] = [
@@ -262,7 +264,7 @@ def test_canonical_vacancy_survives_the_round_trip_and_encodes() -> None:
 
 
 def test_mapping_contract_uses_the_input_api_detail_record() -> None:
-    """from_canonical gives {reference, content, contentFormatVersion}; to_canonical reads it back."""
+    """from_canonical gives the getDetails record; to_canonical reads it back."""
     native = MAPPING.from_canonical(_vacancy())
     assert native["reference"] == "VDAB:70123456"
     assert native["contentFormatVersion"] == "1.3"
@@ -300,9 +302,19 @@ BILLION_LAUGHS = """<?xml version="1.0"?>
             "validFrom",
         ),
     ],
-    ids=["entity-expansion", "not-xml", "wrong-root", "no-id", "no-profile", "bad-quantity", "bad-date"],
+    ids=[
+        "entity-expansion",
+        "not-xml",
+        "wrong-root",
+        "no-id",
+        "no-profile",
+        "bad-quantity",
+        "bad-date",
+    ],
 )
-def test_unreadable_documents_raise_mapping_error_naming_the_field(content: str, field: str) -> None:
+def test_unreadable_documents_raise_mapping_error_naming_the_field(
+    content: str, field: str
+) -> None:
     """Hostile or broken input is refused with the field named, never expanded or guessed."""
     with pytest.raises(MappingError, match=field):
         read_position_opening(content)

@@ -18,7 +18,9 @@ HOUR = 3_600_000
 
 
 def _vacancy(vacancy_id: str = "70123456", **changes: Any) -> dict[str, Any]:
-    return json.loads(SAMPLE.read_text()) | {"vacancy_id": vacancy_id, "valid_until": None} | changes
+    return (
+        json.loads(SAMPLE.read_text()) | {"vacancy_id": vacancy_id, "valid_until": None} | changes
+    )
 
 
 @pytest.fixture
@@ -43,9 +45,10 @@ def test_same_document_again_does_not_bump_the_modification_time(store: Referenc
     """A re-published vacancy whose XML is the same keeps its lastModificationTimestamp."""
     store.apply(_vacancy(), T0)
     assert store.apply(_vacancy(updated_at=T0 + HOUR), T0 + HOUR) == "unchanged"
-    assert store.details(["VDAB:70123456"], T0 + HOUR)["VDAB:70123456"][
-        "lastModificationTimestamp"
-    ] == T0
+    assert (
+        store.details(["VDAB:70123456"], T0 + HOUR)["VDAB:70123456"]["lastModificationTimestamp"]
+        == T0
+    )
     assert store.changes(T0 + 1, T0 + HOUR)["modifiedReferences"] == []
 
 
@@ -65,7 +68,7 @@ def test_real_change_is_listed_as_modified_after_the_poll(store: ReferenceStore)
 
 @pytest.mark.parametrize("status", ["FILLED", "WITHDRAWN", "EXPIRED"])
 def test_closing_status_closes_with_empty_content(store: ReferenceStore, status: str) -> None:
-    """Filled, withdrawn or expired: CLOSED, empty content, gone from getAll, in closedReferences."""
+    """Filled, withdrawn or expired: CLOSED, empty content, not in getAll, in closedReferences."""
     store.apply(_vacancy(), T0)
     assert store.apply(_vacancy(status=status), T0 + HOUR) == "closed"
     assert store.all_references(T0 + HOUR) == []
