@@ -112,7 +112,7 @@ class VacancyFeed:
             return
         try:
             outcome = self._store.apply(vacancy, record.timestamp)
-        except MappingError as exc:
+        except (MappingError, KeyError, TypeError, ValueError) as exc:
             await self._dead_letter(record, "MAP", exc)
             return
         self.applied += 1

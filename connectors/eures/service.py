@@ -72,7 +72,9 @@ class EuresExport:
             await feed.start()
             stack.push_async_callback(feed.stop)
             self.feed = feed
-            runner = web.AppRunner(create_api(self.store, self._token, feed.ready.is_set))
+            runner = web.AppRunner(
+                create_api(self.store, self._token, feed.ready.is_set), access_log=None
+            )
             await runner.setup()
             stack.push_async_callback(runner.cleanup)
             await web.TCPSite(runner, self.host, self.port).start()
