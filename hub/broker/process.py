@@ -92,6 +92,11 @@ class ManagedProcess:
             )
         log.debug("process_started", name=self.name, pid=self._process.pid)
 
+    @property
+    def pid(self) -> int | None:
+        """Return the process id while it runs (for resource readings), else None."""
+        return None if self._process is None else self._process.pid
+
     def exit_code(self) -> int | None:
         """Return the exit code if the process ended, else None."""
         return None if self._process is None else self._process.poll()

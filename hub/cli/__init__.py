@@ -27,8 +27,8 @@ def _root(
 
 def _register() -> None:
     """Attach the sub-command groups; each lives in its own module."""
-    from hub.cli import audit, broker, codec, connector, deploy, eures, lag, router, schemas
-    from hub.cli import topics, up
+    from hub.cli import audit, bench, broker, codec, connector, deploy, eures, lag, router
+    from hub.cli import schemas, topics, up
 
     app.add_typer(codec.app, name="codec")
     app.add_typer(schemas.app, name="schemas")
@@ -42,6 +42,7 @@ def _register() -> None:
     app.command("up")(up.up)
     app.command("connector")(connector.connector)
     app.command("simulator")(connector.simulator)
+    app.command("bench")(bench.bench)
 
 
 _register()

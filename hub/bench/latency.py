@@ -1,0 +1,100 @@
+"""Latency: one router hop (out topic to in topic) at a steady rate of vacancies.
+
+Events are sent at the rate, each stamped with its send time; a tailing consumer with a
+5 ms fetch wait notes when the DecisionNotice, the last record the router writes for an
+event, arrives in the sender's inbox. Latency is arrival minus send, per event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from hub.bench.environment import BenchEnv
+from hub.bench.kafka import count_outputs, end_offsets, fast_producer
+from hub.bench.workloads import Message, Workload, new_trace_id
+from hub.logging import get_logger
+
+__all__ = ["Latency", "hop_latency", "percentiles"]
+
+log = get_logger(__name__)
+
+_TICK_S = 0.01
+
+
+@dataclass(frozen=True)
+class Latency:
+    """Median and 99th percentile of one latency run, in milliseconds."""
+
+    p50_ms: float
+    p99_ms: float
+    count: int
+
+
+def percentiles(samples_ms: Sequence[float]) -> Latency:
+    """Return p50 and p99 of *samples_ms*."""
+    if len(samples_ms) < 2:
+        only = samples_ms[0] if samples_ms else 0.0
+        return Latency(only, only, len(samples_ms))
+    cuts = statistics.quantiles(samples_ms, n=100, method="inclusive")
+    return Latency(cuts[49], cuts[98], len(samples_ms))
+
+
+async def hop_latency(env: BenchEnv, workload: Workload, rate: float) -> Latency:
+    """Send *workload* at *rate* events/s to a running router; return the hop latency."""
+    trace_id = new_trace_id()
+    notices = [env.catalog.service_topic(s, "in", "decision").name for s in env.catalog.services]
+    started = asyncio.Event()
+    arrivals = asyncio.ensure_future(
+        count_outputs(
+            env.options,
+            notices,
+            len(workload.messages),
+            trace_id=trace_id,
+            start=await end_offsets(env.options, notices),
+            timeout_s=120 + len(workload.messages) / rate,
+            keep_arrivals=True,
+            started=started,
+        )
+    )
+    await started.wait()
+    sent = await _send_paced(env, workload.messages, rate, trace_id)
+    tally = await arrivals
+    samples = [(tally.arrivals[key] - at) * 1000 for key, at in sent.items()]
+    result = percentiles(samples)
+    log.info("hop_latency_measured", rate=rate, p50_ms=result.p50_ms, p99_ms=result.p99_ms)
+    return result
+
+
+async def _send_paced(
+    env: BenchEnv, messages: Sequence[Message], rate: float, trace_id: str
+) -> dict[bytes, float]:
+    """Send at *rate* per second in 10 ms ticks; return each key's send time."""
+    producer = fast_producer(env.options, linger_ms=0)  # the hop starts when it is sent
+    await producer.start()
+    sent: dict[bytes, float] = {}
+    pending = []
+    try:
+        began = time.monotonic()
+        for index, message in enumerate(messages):
+            due = began + index / rate
+            delay = due - time.monotonic()
+            if delay > _TICK_S:
+                await asyncio.sleep(delay)
+            now = time.time()
+            sent[message.key] = now
+            pending.append(
+                await producer.send(
+                    message.topic,
+                    message.value,
+                    key=message.key,
+                    headers=message.headers(trace_id, int(now * 1000)),
+                )
+            )
+        await asyncio.gather(*pending)
+    finally:
+        await producer.stop()
+    return sent

@@ -1,0 +1,85 @@
+"""The processes a benchmark measures, started the way an operator starts them.
+
+The router, the connectors and the simulators run as ``hub`` sub-commands in their own
+processes, the peer pipelines as ``python -m``; each is stopped by SIGTERM, and its
+peak resident memory is read from ``/proc`` before it stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+
+from hub.bench.exceptions import BenchError
+from hub.broker.process import ManagedProcess
+
+__all__ = ["BenchProcess", "peak_rss_mb"]
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Return the peak resident set size (VmHWM) of a running process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise BenchError(f"no VmHWM for process {pid}")
+
+
+class BenchProcess:
+    """One measured child process; an async context manager that always stops it."""
+
+    def __init__(
+        self,
+        name: str,
+        args: Sequence[str],
+        *,
+        log_dir: Path,
+        env: Mapping[str, str],
+        module: str = "hub",
+    ) -> None:
+        self._process = ManagedProcess(
+            name,
+            [sys.executable, "-m", module, *args],
+            log_file=log_dir / f"{name}.log",
+            env={**os.environ, **env},
+        )
+
+    def check_alive(self) -> None:
+        """Raise BenchError with the end of its log if the process has exited."""
+        code = self._process.exit_code()
+        if code is not None:
+            raise BenchError(
+                f"{self._process.name} exited with code {code}:\n{self._process.log_tail()}"
+            )
+
+    def peak_rss_mb(self) -> float:
+        """Return the process's peak resident memory so far, in MB."""
+        self.check_alive()
+        assert self._process.pid is not None
+        return peak_rss_mb(self._process.pid)
+
+    async def watch(self, work: asyncio.Future | asyncio.Task) -> None:
+        """Wait for *work*, failing fast if the process dies meanwhile."""
+        try:
+            while not work.done():
+                self.check_alive()
+                await asyncio.wait({work}, timeout=0.5)
+        except BaseException:
+            work.cancel()
+            raise
+        work.result()
+
+    async def __aenter__(self) -> BenchProcess:
+        self._process.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._process.stop(grace_s=20)

@@ -1,0 +1,216 @@
+"""The benchmark suite: every section, each figure the median of its runs.
+
+Throughput ratios are taken per run, router against the baselines measured in that run
+on that broker, and the median of those ratios is reported: the machine is shared, so
+absolute figures drift between runs while ratios hold.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hub.bench.auditing import replay_rate, verify_rate
+from hub.bench.endtoend import EndToEnd
+from hub.bench.environment import BenchEnv, bench_env
+from hub.bench.latency import hop_latency
+from hub.bench.throughput import PIPELINES, ThroughputRun, load_state, measure_throughput
+from hub.bench.workloads import Workload, consent_state, personal, vacancies
+from hub.catalog import load_catalog
+from hub.codec import AvroCodec, SchemaStore
+from hub.logging import get_logger
+from hub.settings import HubSettings
+
+__all__ = ["SECTIONS", "BenchOptions", "Figure", "run_suite"]
+
+log = get_logger(__name__)
+
+SECTIONS = ("vacancies", "personal", "latency", "e2e", "audit")
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    """Sizes of the workloads; the defaults are the full benchmark."""
+
+    events: int = 100_000
+    subjects: int = 1_000_000
+    runs: int = 3
+    latency_seconds: float = 10.0
+    latency_rates: tuple[int, ...] = (100, 1_000)
+    e2e_rate: int = 100
+    audit_events: int = 20_000
+    fetch_max_wait_ms: int = 10
+    sections: tuple[str, ...] = SECTIONS
+    peers: bool = True
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One row of the result table."""
+
+    section: str
+    measure: str
+    value: float
+    unit: str
+    ratios: dict[str, float] = field(default_factory=dict)
+    runs: int = 1
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def _throughput_figures(section: str, runs: list[ThroughputRun]) -> list[Figure]:
+    figures = []
+    for pipeline in PIPELINES:
+        values = [run.rates[pipeline] for run in runs if pipeline in run.rates]
+        if not values:
+            continue
+        ratios = {}
+        if pipeline == "router":
+            for peer in PIPELINES[1:]:
+                per_run = [r.rates["router"] / r.rates[peer] for r in runs if peer in r.rates]
+                if per_run:
+                    ratios[peer] = _median(per_run)
+        figures.append(
+            Figure(section, f"{pipeline} throughput", _median(values), "ev/s", ratios, len(values))
+        )
+    return figures
+
+
+class _Suite:
+    """Runs the sections in order, one broker each."""
+
+    def __init__(self, options: BenchOptions, hub: HubSettings, work_dir: Path) -> None:
+        self.options = options
+        self.hub = hub
+        self.work_dir = work_dir
+        self.store = SchemaStore.from_directory(hub.schema_dir)
+        self.codec = AvroCodec(self.store)
+        self.catalog = load_catalog(hub.topics_dir)
+        self.keys_file = work_dir / "pseudonym-keys.json"
+        self.keys_file.write_text(
+            json.dumps({code: os.urandom(32).hex() for code in self.catalog.services})
+        )
+        self.now_ms = int(time.time() * 1000)
+
+    def env(self, section: str):  # noqa: ANN201 - an async context manager of BenchEnv
+        """Return the broker context of one section."""
+        return bench_env(
+            section,
+            work_dir=self.work_dir,
+            keys_file=self.keys_file,
+            catalog=self.catalog,
+            fetch_max_wait_ms=self.options.fetch_max_wait_ms,
+        )
+
+    async def vacancies(self) -> list[Figure]:
+        workload = vacancies(self.codec, self.catalog, self.options.events, self.now_ms)
+        runs = []
+        for run in range(self.options.runs):
+            async with self.env(f"vacancies-{run}") as env:
+                runs.append(await measure_throughput(env, workload, peers=self.options.peers))
+        return _throughput_figures("vacancies (a)", runs)
+
+    async def personal(self) -> list[Figure]:
+        state = consent_state(self.codec, self.catalog, self.options.subjects, self.now_ms)
+        workload = personal(
+            self.codec, self.catalog, self.options.events, self.options.subjects, self.now_ms
+        )
+        async with self.env("personal") as env:
+            seconds = await load_state(env, state)
+            log.info("state_loaded", subjects=self.options.subjects, seconds=seconds)
+            runs = [
+                await measure_throughput(env, workload.renamed(f"r{run}"), peers=self.options.peers)
+                for run in range(self.options.runs)
+            ]
+        rss = _median([run.router_rss_mb for run in runs])
+        return [
+            *_throughput_figures("personal (b)", runs),
+            Figure(
+                "personal (b)",
+                f"router peak RSS, {self.options.subjects:,} subjects' state",
+                rss,
+                "MB",
+                runs=len(runs),
+            ),
+        ]
+
+    async def latency(self) -> list[Figure]:
+        figures = []
+        async with self.env("latency") as env:
+            async with env.router("router-latency") as router:
+                await self._warm_up(env)
+                for rate in self.options.latency_rates:
+                    count = max(int(rate * self.options.latency_seconds), 10)
+                    results = []
+                    for _ in range(self.options.runs):
+                        workload = vacancies(self.codec, self.catalog, count, self.now_ms)
+                        results.append(await hop_latency(env, workload, rate))
+                        router.check_alive()
+                    figures += _latency_figures("router hop", f"{rate} ev/s", results)
+        return figures
+
+    async def _warm_up(self, env: BenchEnv) -> None:
+        """Wait until the router has joined and routes: a few events through it."""
+        await hop_latency(env, vacancies(self.codec, self.catalog, 20, self.now_ms), 100)
+
+    async def e2e(self) -> list[Figure]:
+        count = max(int(self.options.e2e_rate * self.options.latency_seconds), 10)
+        async with self.env("e2e") as env, EndToEnd(env) as flow:
+            await flow.measure(self.options.e2e_rate, 10)  # warm-up: joins, first polls
+            results = [
+                await flow.measure(self.options.e2e_rate, count) for _ in range(self.options.runs)
+            ]
+        return _latency_figures("end to end", f"{self.options.e2e_rate} ev/s", results)
+
+    async def audit(self) -> list[Figure]:
+        workload = vacancies(self.codec, self.catalog, self.options.audit_events, self.now_ms)
+        async with self.env("audit") as env:
+            await measure_throughput(env, workload, peers=False)
+            replays = [await replay_rate(env, self.codec) for _ in range(self.options.runs)]
+            verifies = [
+                await verify_rate(env, self.hub, self.store) for _ in range(self.options.runs)
+            ]
+        decisions = self.options.audit_events * (len(self.catalog.services) - 1)
+        return [
+            Figure("audit", f"replay, {decisions:,} decisions", _median(replays), "rec/s",
+                   runs=len(replays)),
+            Figure("audit", f"verify, {decisions:,} decisions", _median(verifies), "rec/s",
+                   runs=len(verifies)),
+        ]
+
+
+def _latency_figures(section: str, label: str, results: list) -> list[Figure]:
+    return [
+        Figure(section, f"p50 at {label}", _median([r.p50_ms for r in results]), "ms",
+               runs=len(results)),
+        Figure(section, f"p99 at {label}", _median([r.p99_ms for r in results]), "ms",
+               runs=len(results)),
+    ]
+
+
+async def run_suite(
+    options: BenchOptions,
+    hub: HubSettings,
+    *,
+    work_dir: Path | None = None,
+    on_figures: Callable[[list[Figure]], None] | None = None,
+) -> list[Figure]:
+    """Run the selected sections; *on_figures* sees each section's figures as they come."""
+    with tempfile.TemporaryDirectory(prefix="hub-bench-") as temp:
+        suite = _Suite(options, hub, work_dir or Path(temp))
+        figures: list[Figure] = []
+        for section in options.sections:
+            log.info("bench_section_started", section=section)
+            found = await getattr(suite, section.replace("-", "_"))()
+            figures += found
+            if on_figures:
+                on_figures(found)
+        return figures

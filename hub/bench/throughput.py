@@ -1,0 +1,147 @@
+"""Throughput: the router and its two baselines over the same pre-filled events.
+
+Each pipeline starts only after its input is complete, and its rate is the number of
+input events over the time between the first and the last of its outputs read back by a
+consumer tailing them with a 5 ms fetch wait, so start-up, group joins and state
+recovery are left out alike for all three. (Record timestamps would not do: quixstreams
+gives an output its input's timestamp.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+from hub.bench.environment import BenchEnv
+from hub.bench.exceptions import BenchError
+from hub.bench.kafka import committed, count_outputs, create_topics, end_offsets, produce
+from hub.bench.processes import BenchProcess
+from hub.bench.workloads import Workload, new_trace_id
+from hub.logging import get_logger
+from hub.router import AUDIT_TOPIC
+
+__all__ = ["PIPELINES", "ThroughputRun", "load_state", "measure_throughput"]
+
+log = get_logger(__name__)
+
+PIPELINES = ("router", "aiokafka", "quixstreams")
+_TIMEOUT_S = 1800.0
+
+
+@dataclass(frozen=True)
+class ThroughputRun:
+    """Events per second of each pipeline in one run, and the router's peak memory."""
+
+    rates: dict[str, float]
+    router_rss_mb: float
+
+
+async def _router_pass(env: BenchEnv, workload: Workload, trace_id: str) -> tuple[float, float]:
+    """Run the router over the pre-filled events; return (events/s, peak RSS MB)."""
+    services = list(env.catalog.services)
+    notices = [env.catalog.service_topic(s, "in", "decision").name for s in services]
+    start = await end_offsets(env.options, [*notices, AUDIT_TOPIC])
+    data = workload.data_events
+    async with env.router() as router:
+        notices_read = count_outputs(
+            env.options, notices, data, trace_id=trace_id, start=start, timeout_s=_TIMEOUT_S
+        )
+        decisions_read = count_outputs(
+            env.options,
+            [AUDIT_TOPIC],
+            data * (len(services) - 1),
+            trace_id=trace_id,
+            start=start,
+            timeout_s=_TIMEOUT_S,
+        )
+        counted = asyncio.ensure_future(asyncio.gather(notices_read, decisions_read))
+        await router.watch(counted)
+        rss = router.peak_rss_mb()
+    notices_tally, decisions_tally = counted.result()
+    tally = notices_tally.merged(decisions_tally)
+    return len(workload.messages) / tally.seconds, rss
+
+
+async def _peer_pass(process: BenchProcess, env: BenchEnv, sink: str, expected: int) -> float:
+    """Run one baseline pipeline to completion; return its events/s."""
+    async with process:
+        counted = asyncio.ensure_future(
+            count_outputs(env.options, [sink], expected, trace_id=None, timeout_s=_TIMEOUT_S)
+        )
+        await process.watch(counted)
+    return expected / counted.result().seconds
+
+
+async def measure_throughput(
+    env: BenchEnv, workload: Workload, *, peers: bool = True
+) -> ThroughputRun:
+    """Fill the inputs, then run the router, the aiokafka loop and the quixstreams app."""
+    trace_id = new_trace_id()
+    now_ms = int(time.time() * 1000)
+    await produce(env.options, workload.messages, lambda m: m.headers(trace_id, now_ms))
+    rates: dict[str, float] = {}
+    rates["router"], rss = await _router_pass(env, workload, trace_id)
+    if peers:
+        stem = f"bench.{trace_id[:8]}"
+        partitions = env.catalog.topic(env.router_inputs[0]).partitions
+        sinks = {name: f"{stem}.{name}" for name in PIPELINES[1:]}
+        await create_topics(env.options, [f"{stem}.source", *sinks.values()], partitions)
+        await produce(
+            env.options,
+            workload.messages,
+            lambda m: m.headers(trace_id, now_ms),
+            topic=lambda m: f"{stem}.source",
+        )
+        total = len(workload.messages)
+        rates["aiokafka"] = await _peer_pass(
+            env.module(
+                f"aiokafka-{stem}",
+                "hub.bench.aiokafka_pipeline",
+                env.bootstrap,
+                f"{stem}.source",
+                sinks["aiokafka"],
+            ),
+            env,
+            sinks["aiokafka"],
+            total,
+        )
+        rates["quixstreams"] = await _peer_pass(
+            env.module(
+                f"quix-{stem}",
+                "hub.bench.quix_pipeline",
+                env.bootstrap,
+                f"{stem}.source",
+                sinks["quixstreams"],
+                f"bench-quix-{trace_id[:8]}",
+            ),
+            env,
+            sinks["quixstreams"],
+            total,
+        )
+    log.info("throughput_measured", workload=workload.name, rates=rates, router_rss_mb=rss)
+    return ThroughputRun(rates, rss)
+
+
+async def load_state(env: BenchEnv, state: Workload, *, timeout_s: float = _TIMEOUT_S) -> float:
+    """Feed the consent history to the router until it has applied all of it; return seconds.
+
+    Consent records produce no output, so completion is read from the router group's
+    committed offsets, which count exactly what it processed.
+    """
+    trace_id = new_trace_id()
+    now_ms = int(time.time() * 1000)
+    await produce(env.options, state.messages, lambda m: m.headers(trace_id, now_ms))
+    partitions = list(await end_offsets(env.options, {m.topic for m in state.messages}))
+    began = time.monotonic()
+    async with env.router("router-state") as router:
+        while True:
+            router.check_alive()
+            offsets = await committed(env.options, env.router_group, partitions)
+            done = sum(offsets.values())
+            if done >= len(state.messages):
+                break
+            if time.monotonic() - began > timeout_s:
+                raise BenchError(f"the router applied {done} of {len(state.messages)} consents")
+            await asyncio.sleep(1.0)
+    return time.monotonic() - began

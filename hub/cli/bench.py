@@ -1,0 +1,57 @@
+"""``hub bench``: the benchmark suite, on its own embedded broker unless one is configured."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+
+from hub.cli._common import console, fail_on_hub_error, settings
+
+__all__ = ["bench"]
+
+
+def bench(
+    events: int = typer.Option(100_000, "--events", help="Events per throughput workload."),
+    subjects: int = typer.Option(1_000_000, "--subjects", help="Subjects with consent state."),
+    runs: int = typer.Option(3, "--runs", min=1, help="Runs per figure (the median is shown)."),
+    latency_seconds: float = typer.Option(
+        10.0, "--latency-seconds", help="How long each latency run sends."
+    ),
+    audit_events: int = typer.Option(
+        20_000, "--audit-events", help="Events whose decisions the audit section replays."
+    ),
+    section: list[str] = typer.Option(
+        None, "--section", help="Run only these: vacancies, personal, latency, e2e, audit."
+    ),
+    peers: bool = typer.Option(
+        True, "--peers/--no-peers", help="Also run the aiokafka and quixstreams baselines."
+    ),
+) -> None:
+    """Measure router throughput against its baselines, latency, audit speed and memory."""
+    from hub.bench.report import figures_table
+    from hub.bench.suite import SECTIONS, BenchOptions, run_suite
+
+    chosen = tuple(section) if section else SECTIONS
+    unknown = sorted(set(chosen) - set(SECTIONS))
+    if unknown:
+        raise typer.BadParameter(f"unknown section(s) {unknown}; choose from {list(SECTIONS)}")
+    options = BenchOptions(
+        events=events,
+        subjects=subjects,
+        runs=runs,
+        latency_seconds=latency_seconds,
+        audit_events=audit_events,
+        sections=chosen,
+        peers=peers,
+    )
+    with fail_on_hub_error():
+        figures = asyncio.run(
+            run_suite(
+                options,
+                settings(),
+                on_figures=lambda found: console.print(figures_table(found, "section done")),
+            )
+        )
+    title = f"hub bench: {events:,} events, {subjects:,} subjects, median of {runs} run(s)"
+    console.print(figures_table(figures, title))
