@@ -197,7 +197,7 @@ def lag(
 def serve(
     port: int = typer.Option(18300, "--port", help="Dashboard and /metrics port."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    interval: float = typer.Option(2.0, "--interval", help="Seconds between samples."),
+    interval: float = typer.Option(5.0, "--interval", help="Seconds between samples."),
     window: int = typer.Option(10, "--window", help="Commits in Burrow's window."),
     embedded: bool = typer.Option(
         None,
