@@ -18,12 +18,12 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-_TARGET_HELP = f"One of: {', '.join(TARGETS)}."
+_TARGET = typer.Option(..., "--target", help=f"One of: {', '.join(TARGETS)}.")
 
 
 @app.command("render")
 def render_command(
-    target: str = typer.Option(..., "--target", help=_TARGET_HELP),
+    target: str = _TARGET,
     out: Path = typer.Option(..., "--out", help="Folder to write the files into."),
 ) -> None:
     """Write every file of the target (compose: deploy/compose, k8s: deploy/k8s)."""
@@ -34,7 +34,7 @@ def render_command(
 
 @app.command("check")
 def check_command(
-    target: str = typer.Option(..., "--target", help=_TARGET_HELP),
+    target: str = _TARGET,
     folder: Path = typer.Option(..., "--dir", help="Folder holding a rendered copy."),
 ) -> None:
     """Exit 1 when a rendered copy differs from a fresh rendering."""
