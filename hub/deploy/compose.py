@@ -63,6 +63,9 @@ def _broker_properties(profile: DeployProfile, node_id: int) -> str:
         "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
         "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
         "sasl.mechanism.controller.protocol=PLAIN",
+        # server side of SCRAM: the credentials live in the cluster metadata, not here
+        "listener.name.client.scram-sha-512.sasl.jaas.config="
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;",
         "listener.name.client.ssl.keystore.type=PEM",
         f"listener.name.client.ssl.keystore.location=/etc/hub/tls/{node}.pem",
         "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
