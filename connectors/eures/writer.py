@@ -192,10 +192,12 @@ def _profile(
 ) -> None:
     tables = rules.tables()
     profile = _add(root, "PositionProfile", languageCode=text["language"])
-    instruction = _add(profile, "PostingInstruction")
+    instruction = ET.Element("PostingInstruction")
     if vacancy.get("interregional_assistance"):
         _add(instruction, "PostingOptionCode", "EURESFlag")
     _application(instruction, vacancy)
+    if len(instruction):
+        profile.append(instruction)
     _add(profile, "PositionTitle", text["title"])
     for place in [vacancy.get("workplace"), *(vacancy.get("other_workplaces") or [])]:
         if place:
