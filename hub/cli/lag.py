@@ -29,10 +29,13 @@ from hub.lag import (
     Status,
     hub_groups,
 )
+from hub.logging import get_logger
 from hub.settings import KafkaSettings, RouterSettings
 from hub.web.state import READS_SHORT_NOTE
 
 __all__ = ["app"]
+
+log = get_logger(__name__)
 
 app = typer.Typer(help="Consumer-group lag, Burrow status, metrics and the dashboard.")
 
@@ -164,6 +167,7 @@ async def _watch(wanted: list[str], interval_s: float, window: int, all_partitio
                 )
                 live.update(Group(_table(report, _caption(reads_short, how), all_partitions)))
 
+            log.info("lag_watch_started", groups=list(monitor.groups), interval_s=interval_s)
             await monitor.run(stop, show)
 
 

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import confluent_kafka
 import pytest
@@ -101,8 +107,6 @@ async def test_lag_figures_equal_another_clients_reading(kafka_bootstrap: str, t
 
 
 def _external() -> bool:
-    import os
-
     return bool(os.environ.get("HUB_BOOTSTRAP_SERVERS"))
 
 
@@ -186,3 +190,62 @@ async def test_a_stopped_consumer_turns_stop_or_stall_and_ok_after_restart(
     finally:
         stop_producing.set()
         await producing
+
+
+def _hub(*argv: str) -> list[str]:
+    return [sys.executable, "-m", "hub", *argv]
+
+
+def _env(bootstrap: str) -> dict[str, str]:
+    return {**os.environ, "HUB_BOOTSTRAP_SERVERS": bootstrap, "HUB_LOG_FORMAT": "json"}
+
+
+def test_hub_lag_json_reports_the_hubs_groups_and_says_it_reads_short(
+    catalog_applied: str,
+) -> None:
+    done = subprocess.run(
+        _hub("lag", "--json", "--samples", "3", "--over", "1"),
+        env=_env(catalog_applied),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    report = json.loads(done.stdout)
+    groups = {g["group"]: g for g in report["groups"]}
+    assert {f"connector-{c}" for c in ("vdab", "forem", "actiris", "bf", "adg", "ft")} <= set(
+        groups
+    )
+    assert all(g["status"] in {s.name for s in Status} for g in groups.values())
+    assert report["samples"] == 3
+    assert report["reads_short"] == (not _external())
+    if report["reads_short"]:
+        assert "short by up to one batch" in report["note"]
+
+
+def test_hub_lag_watch_shows_a_live_table_until_interrupted(
+    catalog_applied: str, tmp_path: Path
+) -> None:
+    output = tmp_path / "watch.txt"
+    with output.open("w") as out:
+        process = subprocess.Popen(
+            _hub("lag", "--watch", "--interval", "0.5", "--group", "connector-vdab"),
+            env=_env(catalog_applied) | {"COLUMNS": "160"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while "lag_watch_started" not in output.read_text():
+            assert process.poll() is None, output.read_text()
+            assert time.monotonic() < deadline, output.read_text()
+            time.sleep(0.5)
+        time.sleep(3)  # a few samples
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    text = output.read_text()
+    assert process.returncode == 0, text
+    assert "consumer-group lag" in text and "connector-vdab" in text
+    assert "Ctrl-C stops" in text and "sample " in text
