@@ -19,12 +19,14 @@ app = typer.Typer(
 )
 
 _TARGET = typer.Option(..., "--target", help=f"One of: {', '.join(TARGETS)}.")
+_OUT = typer.Option(..., "--out", help="Folder to write the files into.")
+_DIR = typer.Option(..., "--dir", help="Folder holding a rendered copy.")
 
 
 @app.command("render")
 def render_command(
     target: str = _TARGET,
-    out: Path = typer.Option(..., "--out", help="Folder to write the files into."),
+    out: Path = _OUT,
 ) -> None:
     """Write every file of the target (compose: deploy/compose, k8s: deploy/k8s)."""
     with fail_on_hub_error():
@@ -35,7 +37,7 @@ def render_command(
 @app.command("check")
 def check_command(
     target: str = _TARGET,
-    folder: Path = typer.Option(..., "--dir", help="Folder holding a rendered copy."),
+    folder: Path = _DIR,
 ) -> None:
     """Exit 1 when a rendered copy differs from a fresh rendering."""
     with fail_on_hub_error():

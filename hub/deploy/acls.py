@@ -23,6 +23,7 @@ __all__ = ["Acl", "Principal", "derive_principals", "password_variable"]
 ResourceType = Literal["topic", "group"]
 Pattern = Literal["literal", "prefixed"]
 Operation = Literal["Read", "Write", "Describe", "Create"]
+_INTERNAL_OPERATIONS: tuple[Operation, ...] = ("Create", "Read", "Write")
 
 
 @dataclass(frozen=True, order=True)
@@ -41,7 +42,6 @@ class Principal:
 
     name: str
     role: str
-    service: str | None
     acls: tuple[Acl, ...]
 
     def topics(self, operation: Operation) -> set[str]:
@@ -85,6 +85,20 @@ def derive_principals(catalog: Catalog, profile: DeployProfile) -> list[Principa
             acls[reader].add(Acl("topic", topic.name, "literal", "Read"))
         for writer in topic.writers:
             acls[writer].add(Acl("topic", topic.name, "literal", "Write"))
+    groups = _grant_groups_and_internal_topics(acls, roles, catalog, profile)
+    for name, (role, _service) in roles.items():
+        if role in profile.group_watchers:
+            _grant_watching(acls[name], groups, acls)
+    return [Principal(name, roles[name][0], tuple(sorted(acls[name]))) for name in sorted(roles)]
+
+
+def _grant_groups_and_internal_topics(
+    acls: dict[str, set[Acl]],
+    roles: dict[str, tuple[str, str | None]],
+    catalog: Catalog,
+    profile: DeployProfile,
+) -> dict[str, str]:
+    """Grant each role its consumer group and own topics; return principal -> group."""
     groups: dict[str, str] = {}
     for name, (role, service) in roles.items():
         group = _group(profile, role, service)
@@ -92,22 +106,21 @@ def derive_principals(catalog: Catalog, profile: DeployProfile) -> list[Principa
             groups[name] = group
             acls[name].add(Acl("group", group, "literal", "Read"))
         prefix = profile.internal_topic_prefixes.get(role)
-        if prefix is not None:
-            if any(topic.startswith(prefix) for topic in catalog.topics):
-                raise DeployError(f"internal prefix {prefix!r} would match catalogue topics")
-            for operation in ("Create", "Read", "Write"):
-                acls[name].add(Acl("topic", prefix, "prefixed", operation))  # type: ignore[arg-type]
-    for name, (role, _service) in roles.items():
-        if role not in profile.group_watchers:
+        if prefix is None:
             continue
-        for member, group in groups.items():
-            acls[name].add(Acl("group", group, "literal", "Describe"))
-            for topic in sorted(_literal_topics(acls[member], "Read")):
-                acls[name].add(Acl("topic", topic, "literal", "Describe"))
-    return [
-        Principal(name, roles[name][0], roles[name][1], tuple(sorted(acls[name])))
-        for name in sorted(roles)
-    ]
+        if any(topic.startswith(prefix) for topic in catalog.topics):
+            raise DeployError(f"internal prefix {prefix!r} would match catalogue topics")
+        for operation in _INTERNAL_OPERATIONS:
+            acls[name].add(Acl("topic", prefix, "prefixed", operation))
+    return groups
+
+
+def _grant_watching(watcher: set[Acl], groups: dict[str, str], acls: dict[str, set[Acl]]) -> None:
+    """Describe every group and the topics its members read: offsets, never data."""
+    for member, group in groups.items():
+        watcher.add(Acl("group", group, "literal", "Describe"))
+        for topic in _literal_topics(acls[member], "Read"):
+            watcher.add(Acl("topic", topic, "literal", "Describe"))
 
 
 def _literal_topics(acls: Iterable[Acl], operation: Operation) -> set[str]:

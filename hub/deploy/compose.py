@@ -55,8 +55,10 @@ def _broker_properties(profile: DeployProfile, node_id: int) -> str:
         f"controller.quorum.voters={voters}",
         f"listeners=INTERNAL://:{internal},CONTROLLER://:{controller},CLIENT://:{client}",
         f"advertised.listeners=INTERNAL://{node}:{internal},CLIENT://{node}:{client}",
-        "listener.security.protocol.map=INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT,"
-        "CLIENT:SASL_SSL",
+        (
+            "listener.security.protocol.map=INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT,"
+            "CLIENT:SASL_SSL"
+        ),
         "inter.broker.listener.name=INTERNAL",
         "controller.listener.names=CONTROLLER",
         "sasl.enabled.mechanisms=SCRAM-SHA-512",
@@ -64,8 +66,10 @@ def _broker_properties(profile: DeployProfile, node_id: int) -> str:
         "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
         "sasl.mechanism.controller.protocol=PLAIN",
         # server side of SCRAM: the credentials live in the cluster metadata, not here
-        "listener.name.client.scram-sha-512.sasl.jaas.config="
-        "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+        (
+            "listener.name.client.scram-sha-512.sasl.jaas.config="
+            "org.apache.kafka.common.security.scram.ScramLoginModule required;"
+        ),
         "listener.name.client.ssl.keystore.type=PEM",
         f"listener.name.client.ssl.keystore.location=/etc/hub/tls/{node}.pem",
         "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
@@ -96,10 +100,10 @@ def _start_script(profile: DeployProfile) -> str:
         ' --cluster-id "$KAFKA_CLUSTER_ID" --config "$config" \\\n'
         f'  --add-scram "SCRAM-SHA-512=[name={admin},password=${_ADMIN_PASSWORD}]"\n'
         'exec /opt/kafka/bin/kafka-server-start.sh "$config" \\\n'
-        "  --override \"listener.name.internal.scram-sha-512.sasl.jaas.config="
+        '  --override "listener.name.internal.scram-sha-512.sasl.jaas.config='
         "org.apache.kafka.common.security.scram.ScramLoginModule required"
         f' username=\\"{admin}\\" password=\\"${_ADMIN_PASSWORD}\\";" \\\n'
-        "  --override \"listener.name.controller.plain.sasl.jaas.config="
+        '  --override "listener.name.controller.plain.sasl.jaas.config='
         "org.apache.kafka.common.security.plain.PlainLoginModule required"
         f' username=\\"{admin}\\" password=\\"${_ADMIN_PASSWORD}\\"'
         f' user_{admin}=\\"${_ADMIN_PASSWORD}\\";"\n'
@@ -135,8 +139,10 @@ def _setup_script(profile: DeployProfile, principals: list[Principal]) -> str:
         'cat > "$config" <<CONFIG',
         "security.protocol=SASL_PLAINTEXT",
         "sasl.mechanism=SCRAM-SHA-512",
-        "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required"
-        f' username="{profile.admin_user}" password="${{{_ADMIN_PASSWORD}}}";',
+        (
+            "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required"
+            f' username="{profile.admin_user}" password="${{{_ADMIN_PASSWORD}}}";'
+        ),
         "CONFIG",
         f"servers={servers}",
         "user() {",
@@ -203,8 +209,11 @@ def _kafka_services(profile: DeployProfile) -> dict[str, Any]:
                 "KAFKA_CLUSTER_ID": _required("KAFKA_CLUSTER_ID"),
                 _ADMIN_PASSWORD: _required(password_variable(profile.admin_user)),
             },
-            "volumes": ["./kafka:/etc/hub/kafka:ro", "./secrets/tls:/etc/hub/tls:ro",
-                        f"{node}-data:/var/lib/kafka/data"],
+            "volumes": [
+                "./kafka:/etc/hub/kafka:ro",
+                "./secrets/tls:/etc/hub/tls:ro",
+                f"{node}-data:/var/lib/kafka/data",
+            ],
             "healthcheck": {
                 "test": ["CMD", "bash", "-c", f"echo > /dev/tcp/localhost/{internal}"],
                 "interval": "10s",
@@ -299,15 +308,25 @@ def _grafana_files(profile: DeployProfile) -> dict[str, str]:
     datasources = {
         "apiVersion": 1,
         "datasources": [
-            {"name": "Prometheus", "uid": "prometheus", "type": "prometheus",
-             "access": "proxy", "url": prometheus, "isDefault": True}
+            {
+                "name": "Prometheus",
+                "uid": "prometheus",
+                "type": "prometheus",
+                "access": "proxy",
+                "url": prometheus,
+                "isDefault": True,
+            }
         ],
     }
     providers = {
         "apiVersion": 1,
         "providers": [
-            {"name": "hub", "folder": "PES hub", "type": "file",
-             "options": {"path": "/var/lib/grafana/dashboards"}}
+            {
+                "name": "hub",
+                "folder": "PES hub",
+                "type": "file",
+                "options": {"path": "/var/lib/grafana/dashboards"},
+            }
         ],
     }
     return {
@@ -317,29 +336,35 @@ def _grafana_files(profile: DeployProfile) -> dict[str, str]:
 
 
 def _dockerfile(profile: DeployProfile) -> str:
-    return header() + "\n".join(
-        [
-            f"FROM {profile.image('python')}",
-            "WORKDIR /app",
-            "COPY pyproject.toml README.md ./",
-            "COPY hub hub",
-            "COPY connectors connectors",
-            "COPY schemas schemas",
-            "COPY topics topics",
-            "RUN pip install --no-cache-dir . && mkdir /var/lib/hub && chown 10001 /var/lib/hub",
-            "WORKDIR /var/lib/hub",  # faust keeps its data folder in the working directory
-            "USER 10001",
-            'CMD ["hub", "--help"]',
-        ]
-    ) + "\n"
+    return (
+        header()
+        + "\n".join(
+            [
+                f"FROM {profile.image('python')}",
+                "WORKDIR /app",
+                "COPY pyproject.toml README.md ./",
+                "COPY hub hub",
+                "COPY connectors connectors",
+                "COPY schemas schemas",
+                "COPY topics topics",
+                "RUN pip install --no-cache-dir . && mkdir /var/lib/hub && chown 10001 /var/lib/hub",
+                "WORKDIR /var/lib/hub",  # faust keeps its data folder in the working directory
+                "USER 10001",
+                'CMD ["hub", "--help"]',
+            ]
+        )
+        + "\n"
+    )
 
 
 def _env_example(profile: DeployProfile, principals: list[Principal], hub: list[Component]) -> str:
     lines = [
         header().rstrip(),
         "# Copy to .env (never commit it). Passwords: letters and digits only, e.g.",
-        "# `openssl rand -hex 24`. Cluster id: `docker run --rm "
-        f"{profile.image('kafka')} /opt/kafka/bin/kafka-storage.sh random-uuid`.",
+        (
+            "# `openssl rand -hex 24`. Cluster id: `docker run --rm "
+            f"{profile.image('kafka')} /opt/kafka/bin/kafka-storage.sh random-uuid`."
+        ),
         "# TLS: secrets/tls/ca.crt (the CA) and secrets/tls/kafka-N.pem (each node's",
         "# unencrypted PKCS#8 key followed by its certificate for host kafka-N).",
         "# Router keys: secrets/pseudonym-keys.json, {service: hex key}.",
@@ -379,4 +404,3 @@ def render_compose(catalog: Catalog, profile: DeployProfile) -> Rendering:
     for node_id in range(1, profile.brokers + 1):
         files[f"kafka/kafka-{node_id}.properties"] = _broker_properties(profile, node_id)
     return files
-

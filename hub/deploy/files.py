@@ -67,9 +67,7 @@ def write_tree(rendering: Rendering, out: Path) -> list[Path]:
 
 def differences(rendering: Rendering, folder: Path) -> list[str]:
     """Return the files under *folder* that are missing, changed or not rendered any more."""
-    found = {
-        str(path.relative_to(folder)): path for path in folder.rglob("*") if path.is_file()
-    }
+    found = {str(path.relative_to(folder)): path for path in folder.rglob("*") if path.is_file()}
     problems = []
     for relative, text in sorted(rendering.items()):
         if relative not in found:

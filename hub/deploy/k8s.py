@@ -47,8 +47,13 @@ def _kafka(profile: DeployProfile) -> list[dict[str, Any]]:
             "storage": {
                 "type": "jbod",
                 "volumes": [
-                    {"id": 0, "type": "persistent-claim", "size": "100Gi",
-                     "deleteClaim": False, "kraftMetadata": "shared"}
+                    {
+                        "id": 0,
+                        "type": "persistent-claim",
+                        "size": "100Gi",
+                        "deleteClaim": False,
+                        "kraftMetadata": "shared",
+                    }
                 ],
             },
         },
@@ -66,8 +71,13 @@ def _kafka(profile: DeployProfile) -> list[dict[str, Any]]:
                 "version": profile.kafka_version,
                 "metadataVersion": profile.metadata_version,
                 "listeners": [
-                    {"name": "tls", "port": profile.port("strimzi_client"), "type": "internal",
-                     "tls": True, "authentication": {"type": "scram-sha-512"}}
+                    {
+                        "name": "tls",
+                        "port": profile.port("strimzi_client"),
+                        "type": "internal",
+                        "tls": True,
+                        "authentication": {"type": "scram-sha-512"},
+                    }
                 ],
                 "authorization": {"type": "simple"},
                 "config": {
@@ -142,33 +152,49 @@ def _deployment(component: Component, profile: DeployProfile) -> dict[str, Any]:
     bootstrap = f"{profile.cluster_name}-kafka-bootstrap:{profile.port('strimzi_client')}"
     env: list[dict[str, Any]] = [
         {"name": key, "value": value}
-        for key, value in {**kafka_environment(component.principal, bootstrap), **component.env}.items()
+        for key, value in {
+            **kafka_environment(component.principal, bootstrap),
+            **component.env,
+        }.items()
     ]
     env.append(
-        {"name": "HUB_SASL_PASSWORD",
-         "valueFrom": {"secretKeyRef": {"name": component.principal, "key": "password"}}}
+        {
+            "name": "HUB_SASL_PASSWORD",
+            "valueFrom": {"secretKeyRef": {"name": component.principal, "key": "password"}},
+        }
     )
     command = list(component.command)
     if component.api_url:
         env.append(
-            {"name": component.api_url,
-             "valueFrom": {"configMapKeyRef": {"name": API_URLS_CONFIGMAP,
-                                               "key": component.api_url}}}
+            {
+                "name": component.api_url,
+                "valueFrom": {
+                    "configMapKeyRef": {"name": API_URLS_CONFIGMAP, "key": component.api_url}
+                },
+            }
         )
         command += ["--api-url", f"$({component.api_url})"]
     mounts = [{"name": "cluster-ca", "mountPath": CA_FILE.rsplit("/", 1)[0], "readOnly": True}]
     volumes: list[dict[str, Any]] = [
-        {"name": "cluster-ca",
-         "secret": {"secretName": f"{profile.cluster_name}-cluster-ca-cert",
-                    "items": [{"key": "ca.crt", "path": "ca.crt"}]}}
+        {
+            "name": "cluster-ca",
+            "secret": {
+                "secretName": f"{profile.cluster_name}-cluster-ca-cert",
+                "items": [{"key": "ca.crt", "path": "ca.crt"}],
+            },
+        }
     ]
     if "HUB_ROUTER_PSEUDONYM_KEYS_FILE" in component.env:
         directory, filename = PSEUDONYM_KEYS_FILE.rsplit("/", 1)
         mounts.append({"name": "pseudonym-keys", "mountPath": directory, "readOnly": True})
         volumes.append(
-            {"name": "pseudonym-keys",
-             "secret": {"secretName": PSEUDONYM_KEYS_SECRET,
-                        "items": [{"key": filename, "path": filename}]}}
+            {
+                "name": "pseudonym-keys",
+                "secret": {
+                    "secretName": PSEUDONYM_KEYS_SECRET,
+                    "items": [{"key": filename, "path": filename}],
+                },
+            }
         )
     labels = {"app.kubernetes.io/name": component.name, "app.kubernetes.io/part-of": "pes-hub"}
     container = {
@@ -192,9 +218,11 @@ def _deployment(component: Component, profile: DeployProfile) -> dict[str, Any]:
             "template": {
                 "metadata": {
                     "labels": labels,
-                    "annotations": {"prometheus.io/scrape": "true",
-                                    "prometheus.io/port": str(component.port),
-                                    "prometheus.io/path": "/metrics"},
+                    "annotations": {
+                        "prometheus.io/scrape": "true",
+                        "prometheus.io/port": str(component.port),
+                        "prometheus.io/path": "/metrics",
+                    },
                 },
                 "spec": {"containers": [container], "volumes": volumes},
             },
@@ -206,8 +234,7 @@ def _service(component: Component) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "Service",
-        "metadata": {"name": component.name,
-                     "labels": {"app.kubernetes.io/name": component.name}},
+        "metadata": {"name": component.name, "labels": {"app.kubernetes.io/name": component.name}},
         "spec": {
             "selector": {"app.kubernetes.io/name": component.name},
             "ports": [{"name": "http", "port": component.port, "targetPort": "http"}],

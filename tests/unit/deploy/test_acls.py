@@ -105,8 +105,14 @@ def test_lag_describes_only_what_the_groups_read(principals: dict[str, Principal
 
 
 def test_router_creates_only_its_own_internal_topics(principals: dict[str, Principal]) -> None:
-    prefixed = {(a.name, a.operation) for a in principals["hub-router"].acls if a.pattern == "prefixed"}
-    assert prefixed == {("hub-router-", "Create"), ("hub-router-", "Read"), ("hub-router-", "Write")}
+    prefixed = {
+        (a.name, a.operation) for a in principals["hub-router"].acls if a.pattern == "prefixed"
+    }
+    assert prefixed == {
+        ("hub-router-", "Create"),
+        ("hub-router-", "Read"),
+        ("hub-router-", "Write"),
+    }
 
 
 def test_profile_naming_an_unknown_role_is_refused(

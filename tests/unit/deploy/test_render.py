@@ -12,8 +12,15 @@ from typer.testing import CliRunner
 
 from hub import paths
 from hub.catalog import Catalog, load_catalog
-from hub.cli import app
-from hub.deploy import TARGETS, derive_principals, differences, load_profile, render
+from hub.cli.deploy import app  # not the root app: its callback would rebind logging
+from hub.deploy import (
+    TARGETS,
+    derive_principals,
+    differences,
+    load_profile,
+    password_variable,
+    render,
+)
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -47,17 +54,17 @@ def test_committed_files_equal_a_fresh_render(target: str) -> None:
 
 @pytest.mark.parametrize("target", sorted(TARGETS))
 def test_cli_renders_what_the_library_renders(target: str, tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["deploy", "render", "--target", target, "--out", str(tmp_path)])
+    result = CliRunner().invoke(app, ["render", "--target", target, "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert differences(render(target, paths.topics_dir()), tmp_path) == []
-    check = CliRunner().invoke(app, ["deploy", "check", "--target", target, "--dir", str(tmp_path)])
+    check = CliRunner().invoke(app, ["check", "--target", target, "--dir", str(tmp_path)])
     assert check.exit_code == 0, check.output
 
 
 def test_check_names_a_stale_file(tmp_path: Path) -> None:
-    CliRunner().invoke(app, ["deploy", "render", "--target", "k8s", "--out", str(tmp_path)])
+    CliRunner().invoke(app, ["render", "--target", "k8s", "--out", str(tmp_path)])
     (tmp_path / "users.yaml").write_text("# edited by hand\n")
-    result = CliRunner().invoke(app, ["deploy", "check", "--target", "k8s", "--dir", str(tmp_path)])
+    result = CliRunner().invoke(app, ["check", "--target", "k8s", "--dir", str(tmp_path)])
     assert result.exit_code == 1
     assert "users.yaml: differs" in result.output
 
@@ -89,7 +96,12 @@ def test_kafka_users_carry_exactly_the_derived_acls(catalog: Catalog, k8s: dict)
         assert spec["authentication"] == {"type": "scram-sha-512"}
         assert spec["authorization"]["type"] == "simple"
         rendered = {
-            (rule["resource"]["type"], rule["resource"]["name"], rule["resource"]["patternType"], op)
+            (
+                rule["resource"]["type"],
+                rule["resource"]["name"],
+                rule["resource"]["patternType"],
+                op,
+            )
             for rule in spec["authorization"]["acls"]
             for op in rule["operations"]
         }
@@ -119,7 +131,9 @@ def test_compose_setup_script_grants_exactly_the_derived_acls(
                 granted.add((principal, flag[2:], name, pattern, operation))
     principals = derive_principals(catalog, load_profile())
     expected = {
-        (p.name, a.resource_type, a.name, a.pattern, a.operation) for p in principals for a in p.acls
+        (p.name, a.resource_type, a.name, a.pattern, a.operation)
+        for p in principals
+        for a in p.acls
     }
     assert granted == expected
     assert users == {p.name for p in principals}
@@ -150,7 +164,10 @@ def test_compose_runs_the_cluster_the_tools_and_the_hub(compose_files: dict[str,
 def test_prometheus_scrapes_router_connectors_and_lag(compose_files: dict[str, str]) -> None:
     config = yaml.safe_load(compose_files["prometheus/prometheus.yml"])
     names = {
-        name for job in config["scrape_configs"] for sd in job["dns_sd_configs"] for name in sd["names"]
+        name
+        for job in config["scrape_configs"]
+        for sd in job["dns_sd_configs"]
+        for name in sd["names"]
     }
     assert {"router", "lag", "connector-vdab", "connector-ft"} <= names
 
@@ -173,7 +190,8 @@ def test_hub_components_use_their_own_principal_and_a_referenced_secret(k8s: dic
         if e["name"] == "HUB_SASL_USERNAME"
     }
     assert users == {
-        "hub-router", "hub-lag",
+        "hub-router",
+        "hub-lag",
         *{f"connector-{code}" for code in ("vdab", "forem", "actiris", "bf", "adg", "ft")},
     }
 
@@ -190,3 +208,24 @@ def test_no_secret_is_written_into_a_rendered_file(
         for env in deployment["spec"]["template"]["spec"]["containers"][0]["env"]:
             if "PASSWORD" in env["name"]:
                 assert "value" not in env
+
+
+def test_each_compose_component_signs_in_as_its_own_principal(
+    compose_files: dict[str, str],
+) -> None:
+    services = yaml.safe_load(compose_files["compose.yaml"])["services"]
+    expected = {
+        "router": "hub-router",
+        "lag": "hub-lag",
+        **{
+            f"connector-{c}": f"connector-{c}"
+            for c in ("vdab", "forem", "actiris", "bf", "adg", "ft")
+        },
+    }
+    for service, principal in expected.items():
+        env = services[service]["environment"]
+        assert env["HUB_SASL_USERNAME"] == principal
+        assert env["HUB_SASL_PASSWORD"].startswith("${" + password_variable(principal) + ":?")
+        assert env["HUB_SECURITY_PROTOCOL"] == "SASL_SSL"
+        assert env["HUB_SSL_CAFILE"] == "/etc/hub/tls/ca.crt"
+        assert env["HUB_BOOTSTRAP_SERVERS"] == "kafka-1:9094,kafka-2:9094,kafka-3:9094"
