@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Sequence
-from itertools import pairwise
 from dataclasses import dataclass
 from enum import IntEnum
+from itertools import pairwise
 
 __all__ = ["Commit", "CommitWindow", "Status", "evaluate_partition", "group_status"]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -18,6 +17,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
 from hub.lag.exceptions import LagError, LagReadError
+from hub.lifecycle import Lifecycle
 
 __all__ = ["GroupOffsets", "OffsetReader", "Snapshot"]
 
@@ -46,7 +46,7 @@ class Snapshot:
     end: Mapping[TopicPartition, int]
 
 
-class OffsetReader:
+class OffsetReader(Lifecycle):
     """Reads committed, log-start and log-end offsets for groups and the topics they read."""
 
     def __init__(self, client_options: Mapping[str, Any]) -> None:
@@ -149,18 +149,6 @@ class OffsetReader:
         if self._admin is None or self._consumer is None:
             raise LagError("the offset reader is not started")
         return self._admin, self._consumer
-
-    async def __aenter__(self) -> OffsetReader:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
 
 def _group_rows(response: Any) -> list[tuple[Any, ...]]:

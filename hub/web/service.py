@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from types import TracebackType
 from typing import Any
 
 from hub.codec import AvroCodec
 from hub.flows import FlowCounter
 from hub.lag import GroupLag, LagMonitor, MonitorSettings, OffsetReader
+from hub.lifecycle import Lifecycle
 from hub.logging import get_logger
 from hub.metrics import record_lag
 from hub.web.activity import Activity
@@ -26,7 +26,7 @@ __all__ = ["MonitorService"]
 log = get_logger(__name__)
 
 
-class MonitorService:
+class MonitorService(Lifecycle):
     """Samples lag, tails the audit, serves the dashboard and ``/metrics``."""
 
     def __init__(
@@ -103,15 +103,3 @@ class MonitorService:
         await self.flows.stop()
         await self._reader.stop()
         log.info("lag_monitor_stopped")
-
-    async def __aenter__(self) -> MonitorService:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()

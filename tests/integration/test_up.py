@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ import time
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 
 from hub import paths
@@ -32,10 +34,11 @@ SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
 
 def _port_base() -> int:
-    """A base with BASE+1..6 and BASE+101..106 free, for simulators and connector health."""
+    """A base with BASE+1..6, BASE+101..106 and BASE+200..201 free, for simulators, connector
+    health, the dashboard and the router's metrics."""
     while True:
         base = free_port() // 1000 * 1000 - 1000
-        if all(_free(base + n) for n in (*range(1, 7), *range(101, 107))):
+        if all(_free(base + n) for n in (*range(1, 7), *range(101, 107), 200, 201)):
             return base
 
 
@@ -103,6 +106,24 @@ async def _route_one(bootstrap: str) -> str:
     return event.id
 
 
+def _dashboard_and_metrics_answer(log: Path, port_base: int) -> None:
+    """``hub up`` says where the dashboard is; it and the router's /metrics answer."""
+    dashboard = f"http://127.0.0.1:{port_base + 200}/"
+    _wait_for_text(log, f"dashboard on {dashboard}")
+    deadline = time.monotonic() + 60
+    while True:
+        with contextlib.suppress(httpx.HTTPError):
+            groups = httpx.get(f"{dashboard}api/lag", timeout=5).json()
+            if any(g["group"] == "hub-router" for g in groups):
+                break
+        assert time.monotonic() < deadline, "the lag monitor never reported"
+        time.sleep(1)
+    assert "<title>PES hub" in httpx.get(dashboard, timeout=5).text
+    router = httpx.get(f"http://127.0.0.1:{port_base + 201}/metrics", timeout=5).text
+    assert "hub_router_events_total{" in router
+    assert "hub_router_decision_seconds_count" in router
+
+
 def _stop(process: subprocess.Popen) -> int:
     process.send_signal(signal.SIGINT)
     return process.wait(timeout=60)
@@ -118,6 +139,7 @@ def test_up_routes_stops_cleanly_and_resumes(tmp_path: Path) -> None:
     try:
         _wait_for_text(log, "service_started")
         first_id = asyncio.run(_route_one(bootstrap))
+        _dashboard_and_metrics_answer(log, port_base)
     finally:
         assert _stop(first) == 0, log.read_text()[-3000:]
     assert "stopped; data kept in" in log.read_text()
