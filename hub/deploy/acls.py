@@ -2,9 +2,10 @@
 
 Topic Read and Write come only from the catalogue's readers and writers. The deploy
 profile adds what the catalogue cannot know: each role's consumer group (Read), the
-internal topics a role creates for itself (faust's changelog, by prefix), and Describe
-for the roles that watch consumer groups. Nothing else is granted: Kafka denies what
-no ACL allows (``allow.everyone.if.no.acl.found=false`` / Strimzi simple authorization).
+internal topics a role creates for itself (the router's state changelog, by prefix),
+and Describe for the roles that watch consumer groups. Nothing else is granted: Kafka
+denies what no ACL allows (``allow.everyone.if.no.acl.found=false`` / Strimzi simple
+authorization).
 """
 
 from __future__ import annotations

@@ -348,7 +348,7 @@ def _dockerfile(profile: DeployProfile) -> str:
                 "COPY schemas schemas",
                 "COPY topics topics",
                 "RUN pip install --no-cache-dir . && mkdir /var/lib/hub && chown 10001 /var/lib/hub",
-                "WORKDIR /var/lib/hub",  # faust keeps its data folder in the working directory
+                "WORKDIR /var/lib/hub",  # writable: a worker may keep local state in its working dir
                 "USER 10001",
                 'CMD ["hub", "--help"]',
             ]
