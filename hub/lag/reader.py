@@ -42,6 +42,7 @@ class Snapshot:
 
     at: float
     groups: Mapping[str, GroupOffsets]
+    #: log-start offsets, only of partitions some group has not committed
     start: Mapping[TopicPartition, int]
     end: Mapping[TopicPartition, int]
 
@@ -121,8 +122,12 @@ class OffsetReader(Lifecycle):
                     members.get(group),
                 )
             every = sorted({tp for partitions in by_group.values() for tp in partitions})
-            start = await consumer.beginning_offsets(every) if every else {}
             end = await consumer.end_offsets(every) if every else {}
+            # the log start matters only where a group has no commit to count from
+            uncommitted = sorted(
+                {tp for g in offsets.values() for tp in g.partitions if tp not in g.committed}
+            )
+            start = await consumer.beginning_offsets(uncommitted) if uncommitted else {}
         except KafkaError as exc:
             raise LagReadError(f"offsets not read: {type(exc).__name__}: {exc}") from exc
         return Snapshot(time.time(), offsets, start, end)
