@@ -24,6 +24,7 @@ from rich.table import Table
 from hub.broker import EmbeddedBroker
 from hub.catalog import apply_catalog, load_catalog
 from hub.cli._common import console, fail_on_hub_error, settings
+from hub.cli.eures import ensure_token
 from hub.codec import AvroCodec, SchemaStore
 from hub.exceptions import ConfigurationError
 from hub.flows import FlowCounter
@@ -39,6 +40,8 @@ log = get_logger(__name__)
 #: offsets from --port-base: the lag monitor's dashboard and /metrics, the router's /metrics
 _DASHBOARD = 200
 _ROUTER_METRICS = 201
+#: offset from --port-base of the EURES Input API
+_EURES = 7
 
 
 def _summary(
@@ -108,9 +111,15 @@ async def _refresh_lag(url: str, into: list[dict], stop: asyncio.Event) -> None:
 
 
 def _service_specs(
-    *, bootstrap: str, keys: Path, port_base: int, simulators: bool, embedded: bool
+    *,
+    bootstrap: str,
+    keys: Path,
+    port_base: int,
+    simulators: bool,
+    embedded: bool,
+    eures_token: str,
 ) -> list[ServiceSpec]:
-    """Router, lag monitor, and per service its simulator (unless real APIs) and connector."""
+    """Router, lag monitor, EURES Input API, and per service its simulator and connector."""
     from connectors.registry import SERVICES
 
     hub_cmd = [sys.executable, "-m", "hub"]
@@ -137,6 +146,12 @@ def _service_specs(
                 "--embedded" if embedded else "--not-embedded",
             ],
             common,
+        ),
+        ServiceSpec(
+            "eures-export",
+            [*hub_cmd, "eures", "serve", "--port", str(port_base + _EURES)],
+            common | {"HUB_EURES_TOKEN": eures_token},
+            tier=2,
         ),
     ]
     for number, code in enumerate(SERVICES, start=1):
@@ -223,6 +238,7 @@ async def _run(
                 port_base=port_base,
                 simulators=simulators,
                 embedded=broker is not None,
+                eures_token=ensure_token(data_dir / "eures-token"),
             ),
             log_dir=data_dir / "logs",
         )
@@ -243,6 +259,10 @@ async def _run(
             f"dashboard on {dashboard}  ·  Prometheus metrics: lag monitor {dashboard}metrics, "
             f"router http://127.0.0.1:{port_base + _ROUTER_METRICS}/metrics, "
             "connectors /metrics on their health ports"
+        )
+        console.print(
+            f"EURES Input API on http://127.0.0.1:{port_base + _EURES}/input/api/jv/v0.1 "
+            f"(bearer token: HUB_EURES_TOKEN, else the one in {data_dir / 'eures-token'})"
         )
         if simulators:
             console.print(
