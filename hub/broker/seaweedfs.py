@@ -32,6 +32,7 @@ _PORT_NAMES = (
     "s3",
     "s3_grpc",
 )
+_START_ATTEMPTS = 3
 
 
 class SeaweedFS:
@@ -40,16 +41,19 @@ class SeaweedFS:
     def __init__(self, data_dir: Path, host: str = "127.0.0.1") -> None:
         self.data_dir = data_dir
         self.host = host
-        self.ports = self._ports()
-        self._process = ManagedProcess(
+        self.ports, self._ports_are_new = self._ports()
+        self._process = self._new_process()
+
+    def _new_process(self) -> ManagedProcess:
+        return ManagedProcess(
             "seaweedfs",
             [
                 resolve_weed(),
                 "server",
                 "-s3",
-                f"-dir={data_dir}",
-                f"-ip={host}",
-                f"-ip.bind={host}",
+                f"-dir={self.data_dir}",
+                f"-ip={self.host}",
+                f"-ip.bind={self.host}",
                 f"-master.port={self.ports['master']}",
                 f"-master.port.grpc={self.ports['master_grpc']}",
                 f"-volume.port={self.ports['volume']}",
@@ -63,7 +67,7 @@ class SeaweedFS:
                 "-master.volumeSizeLimitMB=256",
                 "-volume.preStopSeconds=0",  # else it idles 10 s before stopping
             ],
-            log_file=data_dir.parent / "logs" / "seaweedfs.log",
+            log_file=self.data_dir.parent / "logs" / "seaweedfs.log",
         )
 
     @property
@@ -71,20 +75,42 @@ class SeaweedFS:
         """Return the S3 endpoint URL."""
         return f"http://{self.host}:{self.ports['s3']}"
 
-    def _ports(self) -> dict[str, int]:
-        """Reuse the ports of an earlier run in this folder, or pick free ones."""
+    def _ports(self, *, fresh: bool = False) -> tuple[dict[str, int], bool]:
+        """Reuse the ports of an earlier run in this folder, or pick free ones.
+
+        Returns the ports and whether they were picked now (a new folder).
+        """
         saved = self.data_dir / "ports.json"
-        if saved.exists():
+        if saved.exists() and not fresh:
             ports = json.loads(saved.read_text())
             if set(ports) == set(_PORT_NAMES):
-                return {name: int(port) for name, port in ports.items()}
-        ports = {name: free_port(self.host) for name in _PORT_NAMES}
+                return {name: int(port) for name, port in ports.items()}, False
+        picked: set[int] = set()
+        while len(picked) < len(_PORT_NAMES):  # distinct, even if the OS hands one out twice
+            picked.add(free_port(self.host))
+        ports = dict(zip(_PORT_NAMES, sorted(picked), strict=True))
         self.data_dir.mkdir(parents=True, exist_ok=True)
         saved.write_text(json.dumps(ports))
-        return ports
+        return ports, True
 
     async def start(self, timeout_s: float = 60.0) -> None:
-        """Start SeaweedFS, wait for S3 to answer, and make sure the bucket exists."""
+        """Start SeaweedFS, wait for S3 to answer, and make sure the bucket exists.
+
+        In a new folder a port picked as free may be taken by another program before
+        SeaweedFS binds it; then it starts again on other free ports, up to three times.
+        """
+        for attempt in range(1, _START_ATTEMPTS + 1):
+            try:
+                return await self._start_once(timeout_s)
+            except BrokerStartError:
+                if not self._ports_are_new or attempt == _START_ATTEMPTS:
+                    raise
+                await self._process.stop(grace_s=5.0)
+                log.warning("seaweedfs_restarted_on_new_ports", attempt=attempt)
+                self.ports, self._ports_are_new = self._ports(fresh=True)
+                self._process = self._new_process()
+
+    async def _start_once(self, timeout_s: float) -> None:
         self._process.start()
         async with httpx.AsyncClient(timeout=2.0) as client:
             deadline = asyncio.get_running_loop().time() + timeout_s
