@@ -46,9 +46,12 @@ def _text(element: Element | None, path: str) -> str | None:
 def _int(element: Element, path: str, field: str) -> int | None:
     value = _text(element, path)
     try:
-        return None if value is None else int(float(value))
-    except ValueError as exc:
+        number = None if value is None else int(float(value))
+    except (ValueError, OverflowError) as exc:
         raise MappingError(f"{field}: {value!r} is not a number") from exc
+    if number is not None and not 0 <= number < 2**31:
+        raise MappingError(f"{field}: {value!r} is out of range")
+    return number
 
 
 def _occupations(profile: Element) -> list[dict[str, Any]]:
@@ -229,7 +232,7 @@ def read_position_opening(content: str | bytes) -> dict[str, Any]:
     tables = rules.tables()
     vacancy = empty_vacancy(source, vacancy_id)
     status = _text(root, "hr:PositionOpeningStatusCode") or "Active"
-    vacancy["status"] = tables["code_to_status"].get(status, "OTHER")
+    vacancy["status"] = tables["code_to_status"].get(status, "OPEN")  # writers never send OTHER
     texts: dict[str, dict[str, Any]] = {}
     for profile in profiles:
         title = _text(profile, "hr:PositionTitle")

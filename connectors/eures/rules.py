@@ -24,7 +24,9 @@ __all__ = [
     "agency_name",
     "close_date",
     "country",
+    "country_of_nuts",
     "crosswalk",
+    "currency",
     "driving_licence",
     "education_level",
     "esco_occupation",
@@ -119,6 +121,20 @@ def nuts3(code: str | None, country_code: str | None) -> str | None:
         return None
     prefix = tables()["nuts_country_prefix"].get(country_code, country_code)
     return text if text.startswith(prefix) else None
+
+
+def currency(code: str | None) -> str | None:
+    """Return an ISO 4217 currency code or None (remuneration code lists)."""
+    text = (code or "").strip().upper()
+    return text if len(text) == 3 and text.isalpha() else None
+
+
+def country_of_nuts(code: str | None) -> str | None:
+    """Return the ISO country a NUTS code belongs to (its prefix; Greece writes EL)."""
+    prefix = (code or "").strip().upper()[:2]
+    if len(prefix) < 2:
+        return None
+    return {v: k for k, v in tables()["nuts_country_prefix"].items()}.get(prefix, prefix)
 
 
 def nace(code: str | None) -> str | None:

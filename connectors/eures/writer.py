@@ -62,9 +62,8 @@ def _offering_type(vacancy: dict[str, Any]) -> str | None:
 
 
 def _location(parent: ET.Element, place: dict[str, Any]) -> None:
-    country = rules.country(place.get("country"))
-    if country is None and place.get("nuts3"):
-        country = rules.country(str(place["nuts3"])[:2].replace("EL", "GR"))
+    given = place.get("country") or rules.country_of_nuts(place.get("nuts3"))
+    country = rules.country(given)
     if country is None:
         return  # EURES needs a member country; a place outside the network is not exported
     address = _add(_add(parent, "PositionLocation"), "Address")
@@ -172,7 +171,9 @@ def _qualifications(
 def _remuneration(parent: ET.Element, salary: dict[str, Any] | None) -> None:
     if not salary or (salary.get("minimum") is None and salary.get("maximum") is None):
         return
-    currency = (salary.get("currency") or "EUR").upper()
+    currency = rules.currency(salary.get("currency"))
+    if currency is None:
+        return  # amounts in an unknown currency cannot be told apart from others
     package = _add(parent, "OfferedRemunerationPackage")
     band = _add(package, "RemunerationRange")
     _add(band, "RemunerationTypeCode", "BasePay")
@@ -248,9 +249,8 @@ def write_position_opening(vacancy: dict[str, Any]) -> str:
             "minorVersionID": "2",
         },
     )
-    published = rules.xml_date(vacancy.get("published_at"))
-    if published:
-        root.set("validFrom", published)
+    if vacancy.get("published_at"):  # 0: the source gave no publication date
+        root.set("validFrom", str(rules.xml_date(vacancy["published_at"])))
     _add(
         root,
         "DocumentID",

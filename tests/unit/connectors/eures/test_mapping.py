@@ -296,6 +296,12 @@ BILLION_LAUGHS = """<?xml version="1.0"?>
             "PositionOpenQuantity",
         ),
         (
+            '<PositionOpening xmlns="http://www.hr-xml.org/3"><DocumentID>1</DocumentID>'
+            "<PositionProfile><PositionOpenQuantity>1e40</PositionOpenQuantity>"
+            "<PositionTitle>Baker</PositionTitle></PositionProfile></PositionOpening>",
+            "PositionOpenQuantity",
+        ),
+        (
             '<PositionOpening xmlns="http://www.hr-xml.org/3" validFrom="01/02/2026">'
             "<DocumentID>1</DocumentID><PositionProfile><PositionTitle>Baker</PositionTitle>"
             "</PositionProfile></PositionOpening>",
@@ -309,6 +315,7 @@ BILLION_LAUGHS = """<?xml version="1.0"?>
         "no-id",
         "no-profile",
         "bad-quantity",
+        "huge-quantity",
         "bad-date",
     ],
 )
