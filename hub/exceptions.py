@@ -13,7 +13,22 @@
     │   ├── SchemaParseError
     │   └── HeaderError
     ├── CatalogueError               hub.catalog.exceptions
-    └── BrokerError                  hub.broker.exceptions
+    ├── TopicApplyError
+    ├── AgreementError               hub.policy.exceptions
+    ├── CrosswalkError
+    ├── RoutingError                 hub.router.exceptions
+    ├── BrokerError                  hub.broker.exceptions
+    │   ├── BrokerBinaryNotFoundError
+    │   └── BrokerStartError
+    ├── LagError                     hub.lag.exceptions
+    │   └── LagReadError
+    ├── DeployError                  hub.deploy.exceptions
+    ├── BenchError                   hub.bench.exceptions
+    │   └── BenchTimeoutError
+    └── ConnectorError               connectors.base.exceptions
+        ├── MappingError
+        ├── UpstreamUnavailableError (retriable)
+        └── UpstreamRejectedError
 
 Callers branch on the type and on ``retriable``, never on message text.
 """
