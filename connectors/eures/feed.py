@@ -13,6 +13,7 @@ came from, so a rebuild's repeat is recognisable) and the feed goes on.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -111,7 +112,9 @@ class VacancyFeed:
             await self._dead_letter(record, "DECODE", exc)
             return
         try:
-            outcome = self._store.apply(vacancy, record.timestamp)
+            # the record's time dates the change; a broker that gives none leaves the clock
+            at_ms = record.timestamp if record.timestamp > 0 else int(time.time() * 1000)
+            outcome = self._store.apply(vacancy, at_ms)
         except (MappingError, KeyError, TypeError, ValueError) as exc:
             await self._dead_letter(record, "MAP", exc)
             return

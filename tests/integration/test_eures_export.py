@@ -33,7 +33,16 @@ CODEC = AvroCodec(SchemaStore.from_directory(paths.schema_dir()))
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "Vacancy.json"
 TOKEN = "eures-test-token"
 API = "/input/api/jv/v0.1"
-SHARED = ("source_pes", "vacancy_id", "contract_type", "working_time", "positions")
+SHARED = (
+    "source_pes",
+    "vacancy_id",
+    "contract_type",
+    "working_time",
+    "positions",
+    "driving_licences",
+    "experience_months",
+    "interregional_assistance",
+)
 
 
 def _vacancy(source: str, vacancy_id: str, **changes: Any) -> dict[str, Any]:
@@ -118,6 +127,14 @@ async def test_published_vacancies_are_served_closed_and_survive_garbage(
                 for field in SHARED:
                     assert back[field] == sent[field], field
                 assert back["texts"] == sent["texts"]
+                assert back["workplace"]["nuts3"] == sent["workplace"]["nuts3"]
+                assert back["employer"]["name"] == sent["employer"]["name"]
+                assert [(x["language"], x["level"]) for x in back["languages"]] == [
+                    (x["language"], x["level"]) for x in sent["languages"]
+                ]
+                assert ("ISCO_08", "8344") in {
+                    (o["scheme"], o["code"]) for o in back["occupations"]
+                }
 
             for headers in ({"Authorization": "Bearer wrong"}, {"Authorization": ""}):
                 denied = await http.get(f"{API}/getAll", headers=headers)
