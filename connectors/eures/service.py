@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Iterable
-from types import TracebackType
 from typing import Any
 
 from aiohttp import web
@@ -20,6 +19,7 @@ from connectors.eures.feed import VacancyFeed
 from connectors.eures.store import ReferenceStore
 from connectors.eures.writer import write_position_opening
 from hub.codec import AvroCodec
+from hub.lifecycle import Lifecycle
 from hub.logging import get_logger
 
 __all__ = ["EuresExport"]
@@ -27,7 +27,7 @@ __all__ = ["EuresExport"]
 log = get_logger(__name__)
 
 
-class EuresExport:
+class EuresExport(Lifecycle):
     """Serves the published vacancies of every service to EURES."""
 
     def __init__(
@@ -108,15 +108,3 @@ class EuresExport:
         if self._resources is not None:
             await self._resources.aclose()
         log.info("eures_export_stopped", references=len(self.store))
-
-    async def __aenter__(self) -> EuresExport:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()

@@ -26,6 +26,7 @@ from hub.broker.process import free_port
 from hub.catalog import load_catalog
 from hub.codec import AvroCodec, CloudEvent, SchemaStore
 from tests.integration.kafka_io import produce, read_until
+from tests.unit.connectors.eures.survival import assert_shared_fields_survive
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 
@@ -33,16 +34,6 @@ CODEC = AvroCodec(SchemaStore.from_directory(paths.schema_dir()))
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "Vacancy.json"
 TOKEN = "eures-test-token"
 API = "/input/api/jv/v0.1"
-SHARED = (
-    "source_pes",
-    "vacancy_id",
-    "contract_type",
-    "working_time",
-    "positions",
-    "driving_licences",
-    "experience_months",
-    "interregional_assistance",
-)
 
 
 def _vacancy(source: str, vacancy_id: str, **changes: Any) -> dict[str, Any]:
@@ -124,17 +115,7 @@ async def test_published_vacancies_are_served_closed_and_survive_garbage(
                 assert (detail["status"], detail["source"]) == ("ACTIVE", sent["source_pes"])
                 assert detail["contentFormatVersion"] == "1.3"
                 back = read_position_opening(detail["content"])
-                for field in SHARED:
-                    assert back[field] == sent[field], field
-                assert back["texts"] == sent["texts"]
-                assert back["workplace"]["nuts3"] == sent["workplace"]["nuts3"]
-                assert back["employer"]["name"] == sent["employer"]["name"]
-                assert [(x["language"], x["level"]) for x in back["languages"]] == [
-                    (x["language"], x["level"]) for x in sent["languages"]
-                ]
-                assert ("ISCO_08", "8344") in {
-                    (o["scheme"], o["code"]) for o in back["occupations"]
-                }
+                assert_shared_fields_survive(sent, back)
 
             for headers in ({"Authorization": "Bearer wrong"}, {"Authorization": ""}):
                 denied = await http.get(f"{API}/getAll", headers=headers)
