@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hub.codec import AvroCodec
+from hub.exceptions import ConfigurationError
 
 __all__ = [
     "DECISION_RECORD",
@@ -25,6 +26,7 @@ __all__ = [
 
 DECISION_RECORD = "be.pes.hub.RoutingDecision"
 GENESIS_HASH = "0" * 64
+_HASH_PREFIX = b"\x80\x01"  # Avro length of a 64-character string: zigzag varint of 64
 
 
 def decision_hash(codec: AvroCodec, decision: dict[str, Any]) -> str:
@@ -33,10 +35,22 @@ def decision_hash(codec: AvroCodec, decision: dict[str, Any]) -> str:
     return hashlib.sha256(codec.encode(DECISION_RECORD, unsealed)).hexdigest()
 
 
+def _hash_is_last(codec: AvroCodec) -> bool:
+    fields = codec.store.current(DECISION_RECORD).expanded["fields"]
+    return fields[-1]["name"] == "hash" and fields[-1]["type"] == "string"
+
+
 class AuditChain:
-    """The head of the chain of each audit partition this router writes."""
+    """The head of the chain of each audit partition this router writes.
+
+    ``hash`` is the last field of a decision, a string: the sealed encoding is the
+    unsealed one with its final empty string (one zero byte) replaced by the hash, so a
+    decision is encoded once, not twice.
+    """
 
     def __init__(self, codec: AvroCodec, heads: dict[int, str] | None = None) -> None:
+        if not _hash_is_last(codec):
+            raise ConfigurationError(f"{DECISION_RECORD} must end with the string field 'hash'")
         self._codec = codec
         self._heads: dict[int, str] = dict(heads or {})
 
@@ -50,10 +64,12 @@ class AuditChain:
 
     def seal(self, partition: int, decision: dict[str, Any]) -> bytes:
         """Chain *decision* onto *partition*; return its encoded bytes, ready to produce."""
-        sealed = dict(decision, prev_hash=self.head(partition))
-        sealed["hash"] = decision_hash(self._codec, sealed)
-        self._heads[partition] = sealed["hash"]
-        return self._codec.encode(DECISION_RECORD, sealed)
+        unsealed = self._codec.encode(
+            DECISION_RECORD, dict(decision, prev_hash=self.head(partition), hash="")
+        )
+        digest = hashlib.sha256(unsealed).hexdigest()
+        self._heads[partition] = digest
+        return unsealed[:-1] + _HASH_PREFIX + digest.encode("ascii")
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,11 @@ class SchemaStore:
             self._by_fingerprint.setdefault(version.fingerprint, version)
             if version.current:
                 self._current[version.name] = version
+        # simple names too, when unambiguous: encoders look records up by name per record
+        simple: dict[str, list[SchemaVersion]] = {}
+        for full, version in self._current.items():
+            simple.setdefault(full.rpartition(".")[2], []).append(version)
+        self._by_simple_name = {name: found[0] for name, found in simple.items() if len(found) == 1}
 
     @classmethod
     def from_directory(cls, directory: Path) -> SchemaStore:
@@ -208,7 +213,7 @@ class SchemaStore:
 
     def current(self, name: str) -> SchemaVersion:
         """Return the current version of a record, by full or simple name."""
-        version = self._current.get(name) or self._current.get(self._qualify(name))
+        version = self._current.get(name) or self._by_simple_name.get(name)
         if version is None:
             known = ", ".join(sorted(n.rpartition(".")[2] for n in self._current))
             raise SchemaNotFoundError(f"no record named {name!r}; known records: {known}")
@@ -225,7 +230,3 @@ class SchemaStore:
     def versions(self) -> list[SchemaVersion]:
         """Return every known version, current and archived."""
         return list(self._by_fingerprint.values())
-
-    def _qualify(self, simple: str) -> str:
-        matches = [n for n in self._current if n.rpartition(".")[2] == simple]
-        return matches[0] if len(matches) == 1 else simple

@@ -52,9 +52,11 @@ def _get(record: Mapping[str, Any], path: str) -> Any:
 
 
 def _set(record: dict[str, Any], path: str, value: Any) -> None:
+    """Set *path*, copying each dict on the way: the input record is shared, never changed."""
     *parents, last = path.split(".")
     node = record
     for part in parents:
+        node[part] = dict(node[part])
         node = node[part]
     node[last] = value
 
@@ -73,7 +75,10 @@ def minimise(
     destination: str,
     pseudonymiser: Pseudonymiser,
 ) -> Minimised:
-    """Return a minimised deep copy of *record*.
+    """Return a minimised copy of *record*.
+
+    Only the dicts on the changed paths are copied; everything else is shared with
+    *record*, so neither the input nor the result may be changed in place afterwards.
 
     Args:
         defaults: schema default of every path that may be removed.
@@ -82,7 +87,7 @@ def minimise(
         pseudonymise: (path, target) pairs; target gets the keyed pseudonym of path's value
             and path is removed. Without a key for the destination, path is only removed.
     """
-    out = copy.deepcopy(dict(record))
+    out = dict(record)
     removed: list[str] = []
     pseudonymised: list[str] = []
 

@@ -89,7 +89,7 @@ def build_core(
         codec=codec,
         catalog=catalog,
         policy=context,
-        subjects=SubjectStore(table),
+        subjects=SubjectStore(table, store),
         chain=AuditChain(codec),
     )
 

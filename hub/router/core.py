@@ -54,6 +54,9 @@ class RouterCore:
     chain: AuditChain
     clock_ms: Callable[[], int] = field(default=lambda: int(time.time() * 1000))
 
+    _headers_of: CloudEvent | None = field(default=None, init=False, repr=False)
+    _shared_headers: list = field(default_factory=list, init=False, repr=False)
+
     def __post_init__(self) -> None:
         self.audit_partitions = self.catalog.topic(AUDIT_TOPIC).partitions
 
@@ -71,19 +74,22 @@ class RouterCore:
 
     def _handle_one(self, record: InputRecord) -> list[OutputRecord]:
         topic, event, envelope = read_event(self.codec, self.catalog, record)
-        bound = log.bind(
+        if event.event_type in _STATE_TYPES:
+            outputs = self._apply_state(event, envelope)
+            name = "state_applied"
+        else:
+            outputs = self._route(record, topic, event, envelope)
+            name = "record_routed"
+        log.debug(  # no bound logger per record: below DEBUG this call costs nothing
+            name,
             event_id=envelope.id,
             topic=record.topic,
             partition=record.partition,
             offset=record.offset,
             pes=topic.service,
+            event_type=event.event_type,
+            outputs=len(outputs),
         )
-        if event.event_type in _STATE_TYPES:
-            outputs = self._apply_state(event, envelope)
-            bound.debug("state_applied", event_type=event.event_type, erasures=len(outputs))
-            return outputs
-        outputs = self._route(record, topic, event, envelope)
-        bound.debug("record_routed", event_type=event.event_type, outputs=len(outputs))
         return outputs
 
     # --- state ---------------------------------------------------------------------------
@@ -249,14 +255,24 @@ class RouterCore:
     # --- hub records ---------------------------------------------------------------------
 
     def _hub_headers(self, envelope: CloudEvent, record_name: str, record_id: str) -> list:
-        return CloudEvent(
-            source=_HUB_SOURCE,
-            type=f"be.pes.hub.{record_name}",
-            id=record_id,
-            subject=envelope.subject,
-            time=envelope.time,
-            traceparent=envelope.traceparent,
-        ).to_headers()
+        """Return the headers of a hub record; the part shared by one event's records is
+        built once per event (an event gets up to seven: decisions, notice, erasures)."""
+        if self._headers_of is not envelope:
+            shared = CloudEvent(
+                source=_HUB_SOURCE,
+                type="",
+                id="",
+                subject=envelope.subject,
+                time=envelope.time,
+                traceparent=envelope.traceparent,
+            ).to_headers()
+            self._headers_of = envelope
+            self._shared_headers = [h for h in shared if h[0] not in ("ce_id", "ce_type")]
+        return [
+            ("ce_id", record_id.encode()),
+            ("ce_type", f"be.pes.hub.{record_name}".encode()),
+            *self._shared_headers,
+        ]
 
     def _hub_record(
         self,

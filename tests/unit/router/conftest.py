@@ -25,12 +25,13 @@ SCHEMAS = {
 
 
 def make_core() -> RouterCore:
-    codec = AvroCodec(SchemaStore.from_directory(paths.schema_dir()))
+    store = SchemaStore.from_directory(paths.schema_dir())
+    codec = AvroCodec(store)
     return RouterCore(
         codec=codec,
         catalog=load_catalog(paths.topics_dir()),
         policy=make_context(),
-        subjects=SubjectStore({}),
+        subjects=SubjectStore({}, store),
         chain=AuditChain(codec),
         clock_ms=lambda: 0,
     )

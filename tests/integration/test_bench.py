@@ -1,0 +1,26 @@
+"""The benchmark machinery on a tiny workload, so that ``hub bench`` cannot rot.
+
+No figure is asserted: the machine is shared and the sizes are too small to mean
+anything; the test checks that every section runs to the end and reports its figures.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hub.bench import BenchOptions, run_suite
+from hub.settings import HubSettings
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
+
+
+async def test_every_section_runs_on_a_tiny_workload() -> None:
+    options = BenchOptions(
+        events=500, subjects=500, runs=1, latency_seconds=1.0, audit_events=100
+    )
+    figures = await run_suite(options, HubSettings())
+    sections = {figure.section.split(" (")[0] for figure in figures}
+    assert sections == {"vacancies", "personal", "router hop", "end to end", "audit"}
+    router = [f for f in figures if f.measure == "router throughput"]
+    assert {tuple(sorted(f.ratios)) for f in router} == {("aiokafka", "quixstreams")}
+    assert all(figure.value > 0 for figure in figures)
