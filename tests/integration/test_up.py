@@ -34,11 +34,11 @@ SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
 
 def _port_base() -> int:
-    """A base with BASE+1..6, BASE+101..106 and BASE+200..201 free, for simulators, connector
-    health, the dashboard and the router's metrics."""
+    """A base with BASE+1..7, BASE+101..106 and BASE+200..201 free: simulators, the EURES
+    Input API, connector health, the dashboard and the router's metrics."""
     while True:
         base = free_port() // 1000 * 1000 - 1000
-        if all(_free(base + n) for n in (*range(1, 7), *range(101, 107), 200, 201)):
+        if all(_free(base + n) for n in (*range(1, 8), *range(101, 107), 200, 201)):
             return base
 
 
