@@ -1,13 +1,19 @@
-"""The work the peer pipelines do per event: decode, check the key, re-encode.
+"""The work the peer pipelines do per event: decode, check the key, re-encode, with fastavro.
 
 The same for the aiokafka loop and the quixstreams application, so that the two
-baselines differ only in the framework around it.
+baselines differ only in the framework around it. Both sides of the codec are plain
+fastavro (``schemaless_reader``/``schemaless_writer`` with parsed schemas, single-object
+header prepended), the way a pipeline built on the library would do it.
 """
 
 from __future__ import annotations
 
+import io
+
+import fastavro
+
 from hub.bench.exceptions import BenchError
-from hub.codec import AvroCodec
+from hub.codec import MAGIC, AvroCodec
 
 __all__ = ["reencode"]
 
@@ -23,4 +29,8 @@ def reencode(codec: AvroCodec, key: bytes | None, value: bytes) -> bytes:
         expected = f"{record['source_pes']}:{record['vacancy_id']}"
     if key is None or key.decode() != expected:
         raise BenchError(f"key {key!r} is not {expected!r}")
-    return codec.encode(decoded.name, record)
+    buffer = io.BytesIO()
+    buffer.write(MAGIC)
+    buffer.write(decoded.fingerprint)
+    fastavro.schemaless_writer(buffer, codec.store.current(decoded.name).parsed, record)
+    return buffer.getvalue()

@@ -47,6 +47,9 @@ class _NotCompilable(Exception):
 
 
 def _write_long(out: bytearray, value: int) -> None:
+    if -64 <= value < 64:  # most lengths, indexes and counts: one byte
+        out.append((value << 1) ^ (value >> 63))
+        return
     if not _LONG_RANGE[0] <= value <= _LONG_RANGE[1]:
         raise OverflowError(f"{value} does not fit an Avro long")
     n = (value << 1) ^ (value >> 63)
@@ -64,7 +67,11 @@ def _write_int(out: bytearray, value: int) -> None:
 
 def _write_string(out: bytearray, value: str) -> None:
     data = value.encode("utf-8")
-    _write_long(out, len(data))
+    size = len(data)
+    if size < 64:
+        out.append(size << 1)
+    else:
+        _write_long(out, size)
     out += data
 
 
@@ -138,15 +145,16 @@ class _Compiler:
 
     def _record(self, schema: Mapping[str, Any]) -> Writer:
         self.named[schema["name"]] = schema
-        fields = []
+        order = []
         for field in schema["fields"]:
-            has_default = "default" in field
-            fields.append((field["name"], self.compile(field["type"]), has_default,
-                           field.get("default")))
+            writer = self.compile(field["type"])
+            order.append((field["name"], writer, "default" in field, field.get("default")))
+        fields = tuple(order)
 
         def write(out: bytearray, value: Mapping[str, Any]) -> None:
+            get = value.get
             for name, writer, has_default, default in fields:
-                writer(out, value.get(name, default) if has_default else value[name])
+                writer(out, get(name, default) if has_default else value[name])
 
         self.writers[schema["name"]] = write
         return write
@@ -199,11 +207,13 @@ class _Compiler:
             other_index = 1 - null_index
             other = self.compile(branches[other_index])
 
+            null_byte, other_byte = null_index << 1, other_index << 1  # zigzag of 0 or 1
+
             def write_nullable(out: bytearray, value: Any) -> None:
                 if value is None:
-                    _write_long(out, null_index)
+                    out.append(null_byte)
                 else:
-                    _write_long(out, other_index)
+                    out.append(other_byte)
                     other(out, value)
 
             return write_nullable

@@ -21,7 +21,7 @@ from hub.catalog import Catalog, Topic
 from hub.codec import AvroCodec, CloudEvent, CodecError
 from hub.deadletters import DEADLETTER_TOPIC, dead_letter
 from hub.logging import get_logger
-from hub.policy import Decision, Event, Outcome, PolicyContext, RecordRef, SubjectState, decide
+from hub.policy import Decision, Event, Outcome, PolicyContext, SubjectState, decide
 from hub.router.exceptions import RoutingError
 from hub.router.events import read_event
 from hub.router.records import InputRecord, OutputRecord
@@ -153,7 +153,12 @@ class RouterCore:
         personal = event.event_type in _PERSONAL_TYPES
         state = self.subjects.state(event.key) if personal else SubjectState()
         decisions = decide(event, state, self.policy)
-        state_refs = sorted(item.ref for item in (*state.consents, *state.registrations))
+        # shared by the event's decisions: built once, read by the encoder only
+        state_refs = [
+            ref.as_record()
+            for ref in sorted(item.ref for item in (*state.consents, *state.registrations))
+        ]
+        source_ref = event.ref.as_record()
         audit_partition = record.partition % self.audit_partitions
         outputs: list[OutputRecord] = []
         for decision in decisions:
@@ -167,7 +172,9 @@ class RouterCore:
                     self.subjects.record_delivery(
                         event.key, decision.destination, envelope.id, decision.purpose or ""
                     )
-            audit = self._decision_record(event, envelope, decision, payload_hash, state_refs)
+            audit = self._decision_record(
+                event, envelope, decision, payload_hash, source_ref, state_refs
+            )
             outputs.append(
                 OutputRecord(
                     AUDIT_TOPIC,
@@ -196,7 +203,8 @@ class RouterCore:
         envelope: CloudEvent,
         decision: Decision,
         payload_hash: str | None,
-        state_refs: Sequence[RecordRef],
+        source_ref: dict[str, Any],
+        state_refs: list[dict[str, Any]],
     ) -> dict[str, Any]:
         return {
             "decision_id": _stable_id(envelope.source, envelope.id, decision.destination),
@@ -204,7 +212,7 @@ class RouterCore:
             "event_source": envelope.source,
             "event_type": envelope.type,
             "key": event.key,
-            "source_ref": event.ref.as_record(),
+            "source_ref": source_ref,
             "source_pes": event.source,
             "destination_pes": decision.destination,
             "purpose": decision.purpose,
@@ -219,7 +227,7 @@ class RouterCore:
                 "version": decision.basis_version,
             },
             "relied_on": [ref.as_record() for ref in decision.relied_on],
-            "state_refs": [ref.as_record() for ref in state_refs],
+            "state_refs": state_refs,
             "fields_removed": list(decision.fields_removed),
             "fields_pseudonymised": list(decision.fields_pseudonymised),
             "codes_added": list(decision.codes_added),
