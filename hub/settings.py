@@ -120,3 +120,10 @@ class RouterSettings(BaseSettings):
         default=None,
         description="Port of the router's Prometheus /metrics (unset: not served).",
     )
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        description=(
+            "Address /metrics listens on: loopback by default, 0.0.0.0 in a container so "
+            "Prometheus and probes reach it from outside."
+        ),
+    )

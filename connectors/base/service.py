@@ -47,6 +47,7 @@ class ConnectorService:
         http_timeout_s: float = 10.0,
         retry_for_s: float = 60.0,
         health_port: int | None = None,
+        health_host: str = "127.0.0.1",
     ) -> None:
         self.code = code
         self.name = f"connector-{code.lower()}"
@@ -59,6 +60,7 @@ class ConnectorService:
         self._http_timeout_s = http_timeout_s
         self._retry_for_s = retry_for_s
         self._health_port = health_port
+        self._health_host = health_host  # 0.0.0.0 in a container: probes and Prometheus
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._resources: contextlib.AsyncExitStack | None = None
@@ -145,7 +147,7 @@ class ConnectorService:
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         stack.push_async_callback(runner.cleanup)
-        await web.TCPSite(runner, "127.0.0.1", self._health_port).start()
+        await web.TCPSite(runner, self._health_host, self._health_port).start()
 
     async def _timed(self, response: httpx.Response) -> None:
         """Observe the API's latency to the response headers (every attempt, retries too)."""

@@ -43,7 +43,13 @@ def connector(
         None,
         "--health-port",
         envvar="HUB_CONNECTOR_HEALTH_PORT",
-        help="Serve GET /health on 127.0.0.1:PORT.",
+        help="Serve GET /health and /metrics on HOST:PORT.",
+    ),
+    host: str = typer.Option(
+        "127.0.0.1",
+        "--host",
+        envvar="HUB_CONNECTOR_HOST",
+        help="Address the health server listens on (0.0.0.0 in a container).",
     ),
     poll_interval: float = typer.Option(1.0, "--poll-interval", help="Seconds between API reads."),
 ) -> None:
@@ -61,6 +67,7 @@ def connector(
             session_timeout_ms=kafka.session_timeout_ms,
             poll_interval_s=poll_interval,
             health_port=health_port,
+            health_host=host,
         )
         async with service:
             stopped = asyncio.create_task(_until_signal())

@@ -173,6 +173,8 @@ def _hub_service(component: Component, profile: DeployProfile) -> dict[str, Any]
         "HUB_SASL_PASSWORD": _required(component.password_variable),
         **component.env,
     }
+    if component.bearer_token:
+        environment[component.bearer_token] = _required(component.bearer_token)
     volumes = ["./secrets/tls/ca.crt:" + CA_FILE + ":ro"]
     if "HUB_ROUTER_PSEUDONYM_KEYS_FILE" in component.env:
         volumes.append(f"./secrets/pseudonym-keys.json:{PSEUDONYM_KEYS_FILE}:ro")
@@ -284,7 +286,7 @@ def _monitoring_services(profile: DeployProfile) -> dict[str, Any]:
 
 def _prometheus_config(hub: list[Component]) -> dict[str, Any]:
     jobs: dict[str, list[Component]] = {}
-    for component in hub:
+    for component in (c for c in hub if c.metrics):
         jobs.setdefault(component.name.split("-")[0], []).append(component)
     return {
         "global": {"scrape_interval": "15s"},
@@ -368,10 +370,12 @@ def _env_example(profile: DeployProfile, principals: list[Principal], hub: list[
         "# TLS: secrets/tls/ca.crt (the CA) and secrets/tls/kafka-N.pem (each node's",
         "# unencrypted PKCS#8 key followed by its certificate for host kafka-N).",
         "# Router keys: secrets/pseudonym-keys.json, {service: hex key}.",
+        "# Bearer tokens (the one EURES presents to the Input API): e.g. `openssl rand -hex 32`.",
         "KAFKA_CLUSTER_ID=",
         f"{password_variable(profile.admin_user)}=",
         *[f"{password_variable(p.name)}=" for p in principals],
         *[f"{c.api_url}=" for c in hub if c.api_url],
+        *[f"{c.bearer_token}=" for c in hub if c.bearer_token],
         "GRAFANA_ADMIN_PASSWORD=",
     ]
     return "\n".join(lines) + "\n"

@@ -4,7 +4,8 @@ Deployments and Services.
 
 Strimzi's User Operator creates a Secret per KafkaUser (key ``password``); Deployments read
 it with ``secretKeyRef``, like the cluster CA (``<cluster>-cluster-ca-cert``), the router's
-pseudonym keys and the services' API URLs: nothing secret is written here.
+pseudonym keys, a bearer token (Secret ``<principal>-token``, key ``token``) and the
+services' API URLs: nothing secret is written here.
 """
 
 from __future__ import annotations
@@ -141,7 +142,7 @@ def _user(principal: Principal, profile: DeployProfile) -> dict[str, Any]:
 
 
 def _probe(component: Component) -> dict[str, Any]:
-    if component.loopback_health:
+    if component.bearer_token:  # an httpGet probe cannot take a header from a Secret
         action: dict[str, Any] = {"exec": {"command": list(health_command(component))}}
     else:
         action = {"httpGet": {"path": component.health_path, "port": "http"}}
@@ -163,6 +164,15 @@ def _deployment(component: Component, profile: DeployProfile) -> dict[str, Any]:
             "valueFrom": {"secretKeyRef": {"name": component.principal, "key": "password"}},
         }
     )
+    if component.bearer_token:
+        env.append(
+            {
+                "name": component.bearer_token,
+                "valueFrom": {
+                    "secretKeyRef": {"name": f"{component.principal}-token", "key": "token"}
+                },
+            }
+        )
     command = list(component.command)
     if component.api_url:
         env.append(
@@ -208,6 +218,13 @@ def _deployment(component: Component, profile: DeployProfile) -> dict[str, Any]:
         "volumeMounts": mounts,
         "securityContext": {"runAsNonRoot": True, "allowPrivilegeEscalation": False},
     }
+    metadata: dict[str, Any] = {"labels": labels}
+    if component.metrics:
+        metadata["annotations"] = {
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": str(component.port),
+            "prometheus.io/path": "/metrics",
+        }
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -216,14 +233,7 @@ def _deployment(component: Component, profile: DeployProfile) -> dict[str, Any]:
             "replicas": component.replicas,
             "selector": {"matchLabels": {"app.kubernetes.io/name": component.name}},
             "template": {
-                "metadata": {
-                    "labels": labels,
-                    "annotations": {
-                        "prometheus.io/scrape": "true",
-                        "prometheus.io/port": str(component.port),
-                        "prometheus.io/path": "/metrics",
-                    },
-                },
+                "metadata": metadata,
                 "spec": {"containers": [container], "volumes": volumes},
             },
         },

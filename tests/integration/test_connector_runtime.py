@@ -62,7 +62,7 @@ async def simulated(code: str) -> AsyncIterator[str]:
         await runner.cleanup()
 
 
-def connector(code: str, url: str, bootstrap: str) -> ConnectorService:
+def connector(code: str, url: str, bootstrap: str, **options: Any) -> ConnectorService:
     return ConnectorService(
         code=code,
         api_url=url,
@@ -71,6 +71,7 @@ def connector(code: str, url: str, bootstrap: str) -> ConnectorService:
         poll_interval_s=0.3,
         retry_for_s=20,
         http_timeout_s=2,
+        **options,
     )
 
 
@@ -195,3 +196,29 @@ async def test_unmappable_record_goes_to_dead_letters_with_its_json(
         if broken["vacancy_id"].encode() in (CODEC.decode(r.value).record["original_value"] or b"")
     )
     assert letter["stage"] == "MAP" and "source_pes" in letter["reason"]
+
+
+@pytest.mark.parametrize(("host", "beyond_loopback"), [("127.0.0.1", False), ("0.0.0.0", True)])
+async def test_health_server_listens_where_it_is_told(
+    catalog_applied: str, monkeypatch: pytest.MonkeyPatch, host: str, beyond_loopback: bool
+) -> None:
+    """/health and /metrics answer on the bound host; 0.0.0.0 lets a container's probes in.
+
+    127.0.0.2 stands for an address other than 127.0.0.1: only a server on every
+    interface accepts it.
+    """
+    monkeypatch.setattr(service_module, "vacancy_mapping", lambda code: PassThrough())
+    port = free_port()
+    async with (
+        simulated("ACTIRIS") as url,
+        connector("ACTIRIS", url, catalog_applied, health_port=port, health_host=host),
+        httpx.AsyncClient(timeout=5) as http,
+    ):
+        health = await http.get(f"http://127.0.0.1:{port}/health")
+        assert health.json()["connector"] == "connector-actiris"
+        assert (await http.get(f"http://127.0.0.1:{port}/metrics")).status_code == 200
+        if beyond_loopback:
+            assert (await http.get(f"http://127.0.0.2:{port}/health")).status_code == 200
+        else:
+            with pytest.raises(httpx.ConnectError):
+                await http.get(f"http://127.0.0.2:{port}/health")

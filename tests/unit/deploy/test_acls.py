@@ -31,7 +31,9 @@ def test_one_principal_per_service_and_per_hub_role(
 ) -> None:
     expected = {s.principal for s in catalog.services.values()} | set(catalog.principals.values())
     assert set(principals) == expected
-    assert {"connector-vdab", "hub-router", "hub-lag", "hub-auditor"} <= set(principals)
+    assert {"connector-vdab", "hub-router", "hub-lag", "hub-auditor", "hub-eures"} <= set(
+        principals
+    )
 
 
 def test_topic_reads_and_writes_equal_the_catalogue(
@@ -72,6 +74,12 @@ def test_prefixed_grants_never_cover_a_catalogue_topic(
         ("hub-auditor", "Read", "pes.bf.in.jobseeker", True),
         ("hub-auditor", "Write", "hub.audit", False),
         ("hub-lag", "Read", "pes.vdab.out.jobseeker", False),
+        ("hub-eures", "Read", "pes.adg.out.vacancy", True),
+        ("hub-eures", "Write", "hub.deadletter", True),
+        ("hub-eures", "Read", "pes.adg.out.jobseeker", False),
+        ("hub-eures", "Read", "pes.adg.in.vacancy", False),
+        ("hub-eures", "Read", "hub.deadletter", False),
+        ("hub-eures", "Write", "pes.adg.out.vacancy", False),
     ],
 )
 def test_who_may_do_what(
@@ -85,6 +93,20 @@ def test_auditor_only_reads(principals: dict[str, Principal]) -> None:
     assert {acl.resource_type for acl in principals["hub-auditor"].acls} == {"topic"}
 
 
+def test_eures_reads_only_published_vacancies_and_writes_only_dead_letters(
+    catalog: Catalog, principals: dict[str, Principal]
+) -> None:
+    eures = principals["hub-eures"]
+    published = {f"pes.{code.lower()}.out.vacancy" for code in catalog.services}
+    assert eures.topics("Read") == published
+    assert eures.topics("Write") == {"hub.deadletter"}
+    # group-less: no group, no prefix, no Describe
+    assert {(a.resource_type, a.pattern, a.operation) for a in eures.acls} == {
+        ("topic", "literal", "Read"),
+        ("topic", "literal", "Write"),
+    }
+
+
 def test_groups_each_role_consumes_with(principals: dict[str, Principal]) -> None:
     def groups(name: str) -> set[tuple[str, str]]:
         return {(a.name, a.operation) for a in principals[name].acls if a.resource_type == "group"}
@@ -92,6 +114,7 @@ def test_groups_each_role_consumes_with(principals: dict[str, Principal]) -> Non
     assert groups("connector-vdab") == {("connector-vdab", "Read")}
     assert groups("hub-router") == {("hub-router", "Read")}
     assert groups("hub-auditor") == set()
+    assert groups("hub-eures") == set()
     assert ("connector-ft", "Describe") in groups("hub-lag")
     assert all(operation == "Describe" for _, operation in groups("hub-lag"))
 

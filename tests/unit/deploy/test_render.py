@@ -23,6 +23,8 @@ from hub.deploy import (
 )
 
 REPO = Path(__file__).resolve().parents[3]
+CODES = ("vdab", "forem", "actiris", "bf", "adg", "ft")
+EURES_PING = "/input/api/jv/v0.1/ping"
 
 
 @pytest.fixture(scope="module")
@@ -141,18 +143,18 @@ def test_compose_setup_script_grants_exactly_the_derived_acls(
 
 def test_compose_runs_the_cluster_the_tools_and_the_hub(compose_files: dict[str, str]) -> None:
     services = yaml.safe_load(compose_files["compose.yaml"])["services"]
-    assert {"kafka-1", "kafka-2", "kafka-3", "kafka-setup", "topics", "router", "lag"} <= set(
-        services
+    assert {"kafka-1", "kafka-2", "kafka-3", "kafka-setup", "topics", "router", "lag", "eures"} <= (
+        set(services)
     )
-    assert {f"connector-{code}" for code in ("vdab", "forem", "actiris", "bf", "adg", "ft")} <= set(
-        services
-    )
+    assert {f"connector-{code}" for code in CODES} <= set(services)
     assert all(services[f"kafka-{n}"]["image"] == "apache/kafka:4.1.0" for n in (1, 2, 3))
     assert services["topics"]["command"] == ["hub", "topics", "apply"]
     assert services["router"]["deploy"]["replicas"] == 2
     assert services["connector-vdab"]["command"][:3] == ["hub", "connector", "VDAB"]
     assert "--api-url" in services["connector-vdab"]["command"]
     assert services["lag"]["command"][:3] == ["hub", "lag", "serve"]
+    assert services["eures"]["command"][:3] == ["hub", "eures", "serve"]
+    assert "deploy" not in services["eures"]  # one replica
     grafana = services["grafana"]["volumes"]
     assert any(v.startswith("../grafana/hub-dashboard.json:") for v in grafana)
     for node in ("kafka-1", "kafka-2", "kafka-3"):
@@ -170,6 +172,7 @@ def test_prometheus_scrapes_router_connectors_and_lag(compose_files: dict[str, s
         for name in sd["names"]
     }
     assert {"router", "lag", "connector-vdab", "connector-ft"} <= names
+    assert "eures" not in names  # the Input API serves no /metrics
 
 
 def test_hub_components_use_their_own_principal_and_a_referenced_secret(k8s: dict) -> None:
@@ -192,7 +195,8 @@ def test_hub_components_use_their_own_principal_and_a_referenced_secret(k8s: dic
     assert users == {
         "hub-router",
         "hub-lag",
-        *{f"connector-{code}" for code in ("vdab", "forem", "actiris", "bf", "adg", "ft")},
+        "hub-eures",
+        *{f"connector-{code}" for code in CODES},
     }
 
 
@@ -202,11 +206,11 @@ def test_no_secret_is_written_into_a_rendered_file(
     services = yaml.safe_load(compose_files["compose.yaml"])["services"]
     for name, service in services.items():
         for key, value in service.get("environment", {}).items():
-            if "PASSWORD" in key:
+            if "PASSWORD" in key or "TOKEN" in key:
                 assert re.fullmatch(r"\$\{[A-Z_]+:\?[^}]*\}", value), (name, key)
     for deployment in _kind(k8s, "Deployment"):
         for env in deployment["spec"]["template"]["spec"]["containers"][0]["env"]:
-            if "PASSWORD" in env["name"]:
+            if "PASSWORD" in env["name"] or "TOKEN" in env["name"]:
                 assert "value" not in env
 
 
@@ -217,10 +221,8 @@ def test_each_compose_component_signs_in_as_its_own_principal(
     expected = {
         "router": "hub-router",
         "lag": "hub-lag",
-        **{
-            f"connector-{c}": f"connector-{c}"
-            for c in ("vdab", "forem", "actiris", "bf", "adg", "ft")
-        },
+        "eures": "hub-eures",
+        **{f"connector-{c}": f"connector-{c}" for c in CODES},
     }
     for service, principal in expected.items():
         env = services[service]["environment"]
@@ -229,3 +231,58 @@ def test_each_compose_component_signs_in_as_its_own_principal(
         assert env["HUB_SECURITY_PROTOCOL"] == "SASL_SSL"
         assert env["HUB_SSL_CAFILE"] == "/etc/hub/tls/ca.crt"
         assert env["HUB_BOOTSTRAP_SERVERS"] == "kafka-1:9094,kafka-2:9094,kafka-3:9094"
+
+
+def _containers(k8s: dict) -> dict[str, dict]:
+    return {
+        d["metadata"]["name"]: d["spec"]["template"]["spec"]["containers"][0]
+        for d in _kind(k8s, "Deployment")
+    }
+
+
+def _listen_host(command: list[str], env: dict[str, str]) -> str:
+    """Return where a component's HTTP server binds: the router by setting, others by flag."""
+    if "HUB_ROUTER_METRICS_HOST" in env:
+        return env["HUB_ROUTER_METRICS_HOST"]
+    return command[command.index("--host") + 1]
+
+
+@pytest.mark.parametrize(
+    ("component", "path"),
+    [("router", "/metrics"), ("lag", "/health"), *[(f"connector-{c}", "/health") for c in CODES]],
+)
+def test_servers_listen_on_all_interfaces_and_are_probed_over_http(
+    k8s: dict, compose_files: dict[str, str], component: str, path: str
+) -> None:
+    container = _containers(k8s)[component]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert _listen_host(container["command"], env) == "0.0.0.0"
+    for probe in (container["livenessProbe"], container["readinessProbe"]):
+        assert probe["httpGet"] == {"path": path, "port": "http"}
+    service = yaml.safe_load(compose_files["compose.yaml"])["services"][component]
+    assert _listen_host(service["command"], service["environment"]) == "0.0.0.0"
+
+
+def test_eures_serves_on_all_interfaces_behind_its_token(
+    k8s: dict, compose_files: dict[str, str]
+) -> None:
+    container = _containers(k8s)["eures"]
+    assert _listen_host(container["command"], {}) == "0.0.0.0"
+    env = {e["name"]: e for e in container["env"]}
+    assert env["HUB_EURES_TOKEN"]["valueFrom"]["secretKeyRef"] == {
+        "name": "hub-eures-token",
+        "key": "token",
+    }
+    for probe in (container["livenessProbe"], container["readinessProbe"]):
+        script = probe["exec"]["command"][-1]  # httpGet could not send the token
+        assert EURES_PING in script and "os.environ['HUB_EURES_TOKEN']" in script
+    deployment = next(d for d in _kind(k8s, "Deployment") if d["metadata"]["name"] == "eures")
+    assert deployment["spec"]["replicas"] == 1
+    assert "annotations" not in deployment["spec"]["template"]["metadata"]  # no /metrics
+    service = next(s for s in _kind(k8s, "Service") if s["metadata"]["name"] == "eures")
+    assert service["spec"]["ports"][0]["port"] == container["ports"][0]["containerPort"]
+
+    compose = yaml.safe_load(compose_files["compose.yaml"])["services"]["eures"]
+    assert compose["environment"]["HUB_EURES_TOKEN"].startswith("${HUB_EURES_TOKEN:?")
+    assert EURES_PING in compose["healthcheck"]["test"][-1]
+    assert "HUB_EURES_TOKEN=" in compose_files["env.example"].splitlines()
