@@ -7,27 +7,38 @@ BE336; occupations are ROME v3 codes, shared with Le Forem.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from connectors.base.canonical import (
-    CEFR_LEVELS,
-    read_tables,
     belgian_place,
-    occupation,
-    empty_vacancy,
-    from_epoch_ms,
-    iso_date,
+    cefr_level,
+    education,
+    language_skill,
     nuts_for_postal_code,
-    occupation_code,
-    to_epoch_ms,
+    read_tables,
+    text,
 )
-from connectors.base.exceptions import MappingError
-from connectors.base.mapping import VacancyMapping
+from connectors.base.native import (
+    ContactKeys,
+    EmployerKeys,
+    NativeRecordMapping,
+    OccupationKeys,
+    TimeKeys,
+    coded,
+    language_code,
+    language_name,
+    main_text,
+    read_application,
+    write_application,
+)
 
 __all__ = ["AdgMapping"]
 
 _TABLES = read_tables(__file__)
+_OCCUPATION = OccupationKeys("ROME_V3", code="romeCode", label="bezeichnung")
+_EMPLOYER = EmployerKeys(name="name", number="unternehmensnummer", digits=True)
+_CONTACT = ContactKeys(name="name", phone="telefon", public="oeffentlich")
+_TIMES = TimeKeys(published="veroeffentlichtAm", updated="geaendertAm", valid_until="gueltigBis")
 
 
 def _nuts(postal_code: str | None) -> str | None:
@@ -38,106 +49,61 @@ def _nuts(postal_code: str | None) -> str | None:
     )
 
 
-class AdgMapping(VacancyMapping):
+class AdgMapping(NativeRecordMapping):
     """ADG vacancies (German)."""
 
     code = "ADG"
     language = "de"
-
-    def native_id(self, native: dict[str, Any]) -> str:
-        return str(native["stellenangebotNr"])
+    id_key = "stellenangebotNr"
+    title_key = "titel"
+    record_name = "ADG vacancy"
 
     def to_canonical(self, native: dict[str, Any]) -> dict[str, Any]:
-        try:
-            vacancy = empty_vacancy("ADG", str(native["stellenangebotNr"]))
-            title = native["titel"]
-        except KeyError as exc:
-            raise MappingError(f"ADG vacancy without {exc.args[0]}") from exc
-        vacancy["texts"] = [
-            {"language": "de", "title": title, "description": native.get("beschreibung")}
-        ]
-        job = native.get("beruf") or {}
-        if job.get("romeCode"):
-            vacancy["occupations"] = [
-                occupation("ROME_V3", job["romeCode"], job.get("bezeichnung"))
-            ]
+        vacancy, title = self.new_vacancy(native)
+        vacancy["texts"] = [text(self.language, title, native.get("beschreibung"))]
+        vacancy["occupations"] = _OCCUPATION.read(native.get("beruf") or {})
         place = native.get("arbeitsort") or {}
         if place:
             vacancy["workplace"] = belgian_place(
                 place.get("plz"), place.get("ort"), nuts3=_nuts(place.get("plz"))
             )
         vacancy["native_contract_label"] = native.get("vertragsart")
-        vacancy["contract_type"] = _TABLES["contract"].get(
-            (native.get("vertragsart") or "").lower(), "OTHER"
-        )
-        vacancy["working_time"] = _TABLES["working_time"].get(
-            (native.get("arbeitszeit") or "").lower(), "UNKNOWN"
+        vacancy["contract_type"] = coded(_TABLES["contract"], native.get("vertragsart"), "OTHER")
+        vacancy["working_time"] = coded(
+            _TABLES["working_time"], native.get("arbeitszeit"), "UNKNOWN"
         )
         vacancy["positions"] = int(native.get("anzahlStellen") or 1)
         vacancy["languages"] = [
-            {
-                "language": _TABLES["languages"].get(s["sprache"].lower(), "und"),
-                "level": s.get("niveau") if s.get("niveau") in CEFR_LEVELS else "UNKNOWN",
-                "required": bool(s.get("erforderlich", True)),
-                "native_label": s["sprache"],
-            }
+            language_skill(
+                language_code(_TABLES, s["sprache"]),
+                cefr_level(s.get("niveau")),
+                required=bool(s.get("erforderlich", True)),
+                native_label=s["sprache"],
+            )
             for s in native.get("sprachen") or []
         ]
         vacancy["driving_licences"] = list(native.get("fuehrerscheine") or [])
         if native.get("ausbildung"):
-            vacancy["education"] = {
-                "isced_level": None,
-                "label": native["ausbildung"],
-                "field": None,
-            }
+            vacancy["education"] = education(native["ausbildung"])
         vacancy["experience_months"] = native.get("berufserfahrungMonate")
-        employer = native.get("arbeitgeber")
-        if employer:
-            number = employer.get("unternehmensnummer")
-            vacancy["employer"] = {
-                "name": employer["name"],
-                "nace": employer.get("nace"),
-                "size": None,
-                "enterprise_number": re.sub(r"\D", "", number) if number else None,
-            }
-        contact = native.get("kontakt")
-        if contact:
-            vacancy["recruiter_contact"] = {
-                "name": contact.get("name"),
-                "email": contact.get("email"),
-                "phone": contact.get("telefon"),
-            }
-            vacancy["contact_public"] = bool(contact.get("oeffentlich"))
-        if native.get("bewerbung"):
-            vacancy["application"] = {
-                "url": native["bewerbung"].get("url"),
-                "email": native["bewerbung"].get("email"),
-                "instructions": None,
-            }
+        vacancy["employer"] = _EMPLOYER.read(native.get("arbeitgeber"))
+        vacancy["recruiter_contact"], vacancy["contact_public"] = _CONTACT.read(
+            native.get("kontakt")
+        )
+        vacancy["application"] = read_application(native.get("bewerbung"))
         vacancy["bottleneck"] = bool(native.get("mangelberuf"))
-        vacancy["published_at"] = (
-            to_epoch_ms(native.get("veroeffentlichtAm"), field="veroeffentlichtAm") or 0
-        )
-        vacancy["updated_at"] = (
-            to_epoch_ms(native.get("geaendertAm"), field="geaendertAm") or vacancy["published_at"]
-        )
-        vacancy["valid_until"] = to_epoch_ms(native.get("gueltigBis"), field="gueltigBis")
+        vacancy.update(_TIMES.read(native))
         return vacancy
 
     def from_canonical(self, vacancy: dict[str, Any]) -> dict[str, Any]:
-        code, label = occupation_code(vacancy, "ROME_V3", "ROME_V4", "COMPETENT")
-        texts = {t["language"]: t for t in vacancy.get("texts") or []}
-        text = texts.get("de") or texts.get("fr") or next(iter(texts.values()), {"title": ""})
+        main = main_text(vacancy, "de", "fr")
         place = vacancy.get("workplace") or {}
-        employer = vacancy.get("employer")
-        contact = vacancy.get("recruiter_contact")
-        application = vacancy.get("application")
         return {
             "stellenangebotNr": vacancy["vacancy_id"],
             "herkunft": vacancy.get("source_pes"),
-            "titel": text["title"],
-            "beschreibung": text.get("description"),
-            "beruf": {"romeCode": code, "bezeichnung": label} if code else None,
+            "titel": main["title"],
+            "beschreibung": main.get("description"),
+            "beruf": _OCCUPATION.write(vacancy),
             "arbeitsort": {"plz": place.get("postal_code"), "ort": place.get("municipality")}
             if place
             else None,
@@ -148,9 +114,7 @@ class AdgMapping(VacancyMapping):
             "anzahlStellen": vacancy.get("positions", 1),
             "sprachen": [
                 {
-                    "sprache": _TABLES["language_label"].get(
-                        lang["language"], lang.get("native_label") or lang["language"]
-                    ),
+                    "sprache": language_name(_TABLES, lang),
                     "niveau": lang.get("level"),
                     "erforderlich": lang.get("required", True),
                 }
@@ -159,26 +123,9 @@ class AdgMapping(VacancyMapping):
             "fuehrerscheine": list(vacancy.get("driving_licences") or []),
             "ausbildung": (vacancy.get("education") or {}).get("label"),
             "berufserfahrungMonate": vacancy.get("experience_months"),
-            "arbeitgeber": {
-                "name": employer["name"],
-                "unternehmensnummer": employer.get("enterprise_number"),
-                "nace": employer.get("nace"),
-            }
-            if employer
-            else None,
-            "kontakt": {
-                "name": contact.get("name"),
-                "email": contact.get("email"),
-                "telefon": contact.get("phone"),
-                "oeffentlich": vacancy.get("contact_public", False),
-            }
-            if contact
-            else None,
-            "bewerbung": {"url": application.get("url"), "email": application.get("email")}
-            if application
-            else None,
+            "arbeitgeber": _EMPLOYER.write(vacancy.get("employer")),
+            "kontakt": _CONTACT.write(vacancy),
+            "bewerbung": write_application(vacancy.get("application")),
             "mangelberuf": vacancy.get("bottleneck", False),
-            "veroeffentlichtAm": from_epoch_ms(vacancy.get("published_at")),
-            "geaendertAm": from_epoch_ms(vacancy.get("updated_at")),
-            "gueltigBis": iso_date(vacancy.get("valid_until")),
+            **_TIMES.write(vacancy),
         }

@@ -1,4 +1,8 @@
-"""Helpers the service mappings share: an empty canonical Vacancy, times, places, codes."""
+"""Helpers the service mappings share: an empty canonical Vacancy, its records, times, places.
+
+The record constructors (``text``, ``occupation``, ``language_skill`` ...) hold each
+canonical record's shape in one place, so a mapping says only where its values come from.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +16,20 @@ from connectors.base.exceptions import MappingError
 
 __all__ = [
     "CEFR_LEVELS",
+    "application",
     "belgian_place",
+    "cefr_level",
+    "education",
     "empty_vacancy",
     "from_epoch_ms",
     "iso_date",
+    "language_skill",
     "nuts_for_postal_code",
     "occupation",
     "occupation_code",
     "read_tables",
+    "salary_range",
+    "text",
     "to_epoch_ms",
 ]
 
@@ -135,6 +145,62 @@ def occupation_code(vacancy: dict[str, Any], *schemes: str) -> tuple[str | None,
 def occupation(scheme: str, code: str, label: str | None) -> dict[str, Any]:
     """Return a canonical Occupation."""
     return {"scheme": scheme, "code": code, "label": label, "unmapped": False}
+
+
+def text(language: str, title: Any, description: str | None = None) -> dict[str, Any]:
+    """Return a canonical LocalizedText."""
+    return {"language": language, "title": title, "description": description}
+
+
+def cefr_level(level: Any) -> str:
+    """Return *level* if it is a CEFR level, else UNKNOWN: a word like 'goed' is not guessed."""
+    return level if level in CEFR_LEVELS else "UNKNOWN"
+
+
+def language_skill(
+    language: str,
+    level: str = "UNKNOWN",
+    *,
+    required: bool = True,
+    native_label: str | None = None,
+) -> dict[str, Any]:
+    """Return a canonical LanguageSkill; most services give no level, hence UNKNOWN."""
+    return {
+        "language": language,
+        "level": level,
+        "required": required,
+        "native_label": native_label,
+    }
+
+
+def education(
+    label: str | None, *, isced_level: str | None = None, field: str | None = None
+) -> dict[str, Any]:
+    """Return a canonical Education; the ISCED level only where the service's level has one."""
+    return {"isced_level": isced_level, "label": label, "field": field}
+
+
+def salary_range(
+    minimum: float | None,
+    maximum: float | None,
+    period: str,
+    native_label: str | None = None,
+) -> dict[str, Any]:
+    """Return a canonical SalaryRange in euros, the only currency the six services pay in."""
+    return {
+        "minimum": minimum,
+        "maximum": maximum,
+        "currency": "EUR",
+        "period": period,
+        "native_label": native_label,
+    }
+
+
+def application(
+    url: str | None, email: str | None = None, instructions: str | None = None
+) -> dict[str, Any]:
+    """Return a canonical ApplicationMethod."""
+    return {"url": url, "email": email, "instructions": instructions}
 
 
 def belgian_place(

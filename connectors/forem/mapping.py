@@ -12,18 +12,26 @@ from __future__ import annotations
 from typing import Any
 
 from connectors.base.canonical import (
-    read_tables,
-    occupation,
-    empty_vacancy,
-    iso_date,
+    application,
+    education,
+    language_skill,
     nuts_for_postal_code,
-    occupation_code,
-    to_epoch_ms,
+    read_tables,
+    text,
 )
-from connectors.base.exceptions import MappingError
-from connectors.base.mapping import VacancyMapping
+from connectors.base.native import (
+    NativeRecordMapping,
+    OccupationKeys,
+    TimeKeys,
+    coded,
+    language_code,
+    language_name,
+)
 
 __all__ = ["ForemMapping"]
+
+_OCCUPATION = OccupationKeys("ROME_V3", code="metiercodedimeco", label="metier")
+_TIMES = TimeKeys(published="datedebutdiffusion", valid_until="datefindiffusion", days=True)
 
 
 def _tables() -> dict[str, Any]:
@@ -57,26 +65,22 @@ def _workplaces(native: dict[str, Any]) -> list[dict[str, Any]]:
     return places
 
 
-class ForemMapping(VacancyMapping):
+class ForemMapping(NativeRecordMapping):
     """Le Forem open-data records."""
 
     code = "FOREM"
     language = "fr"
-
-    def native_id(self, native: dict[str, Any]) -> str:
-        return str(native["numerooffreforem"])
+    id_key = "numerooffreforem"
+    title_key = "titreoffre"
+    record_name = "Le Forem record"
 
     def to_canonical(self, native: dict[str, Any]) -> dict[str, Any]:
         tables = _tables()
-        try:
-            vacancy = empty_vacancy("FOREM", str(native["numerooffreforem"]))
-            title = native["titreoffre"]
-        except KeyError as exc:
-            raise MappingError(f"Le Forem record without {exc.args[0]}") from exc
-        vacancy["texts"] = [{"language": "fr", "title": title, "description": None}]
+        vacancy, title = self.new_vacancy(native)
+        vacancy["texts"] = [text(self.language, title)]
+        vacancy["occupations"] = _OCCUPATION.read(native)
         rome = native.get("metiercodedimeco")
         if rome:
-            vacancy["occupations"] = [occupation("ROME_V3", rome, native.get("metier"))]
             vacancy["bottleneck"] = rome in tables["shortage_rome"]
         places = _workplaces(native)
         vacancy["workplace"], vacancy["other_workplaces"] = (
@@ -84,31 +88,24 @@ class ForemMapping(VacancyMapping):
         )
         contract = native.get("typecontrat")
         vacancy["native_contract_label"] = contract
-        vacancy["contract_type"] = tables["contract"].get((contract or "").strip().lower(), "OTHER")
-        vacancy["working_time"] = tables["working_time"].get(
-            (native.get("regimetravail") or "").lower(), "UNKNOWN"
+        vacancy["contract_type"] = coded(tables["contract"], (contract or "").strip(), "OTHER")
+        vacancy["working_time"] = coded(
+            tables["working_time"], native.get("regimetravail"), "UNKNOWN"
         )
         vacancy["positions"] = int(native.get("nombrepostes") or 1)
         names = native.get("langues") or []
         isos = [c.lower() for c in native.get("languescodeiso2") or []]
         vacancy["languages"] = [
-            {
-                "language": isos[i]
-                if i < len(isos)
-                else tables["languages"].get(name.lower(), "und"),  # und: ISO 639 "undetermined"
-                "level": "UNKNOWN",
-                "required": True,
-                "native_label": name,
-            }
+            language_skill(
+                isos[i] if i < len(isos) else language_code(tables, name), native_label=name
+            )
             for i, name in enumerate(names)
         ]
         vacancy["driving_licences"] = [
             p.split(" ")[0] for p in native.get("permisdeconduire") or []
         ]
         studies = native.get("niveauxetudes") or []
-        vacancy["education"] = (
-            {"isced_level": None, "label": "; ".join(studies), "field": None} if studies else None
-        )
+        vacancy["education"] = education("; ".join(studies)) if studies else None
         vacancy["experience_label"] = native.get("experiencerequise")
         if native.get("nomemployeur"):
             vacancy["employer"] = {
@@ -118,23 +115,19 @@ class ForemMapping(VacancyMapping):
                 "size": None,
             }
         if native.get("url"):
-            vacancy["application"] = {"url": native["url"], "email": None, "instructions": None}
+            vacancy["application"] = application(native["url"])
         if native.get("source") or native.get("referenceexterne"):
             vacancy["origin"] = {
                 "channel": native.get("source"),
                 "external_reference": native.get("referenceexterne"),
                 "url": native.get("url"),
             }
-        published = to_epoch_ms(native.get("datedebutdiffusion"), field="datedebutdiffusion") or 0
-        vacancy["published_at"] = vacancy["updated_at"] = published
-        vacancy["valid_until"] = to_epoch_ms(
-            native.get("datefindiffusion"), field="datefindiffusion"
-        )
+        vacancy.update(_TIMES.read(native))
         return vacancy
 
     def from_canonical(self, vacancy: dict[str, Any]) -> dict[str, Any]:
         tables = _tables()
-        rome, label = occupation_code(vacancy, "ROME_V3", "ROME_V4", "COMPETENT")
+        rome, label = _OCCUPATION.best(vacancy)
         titles = {t["language"]: t["title"] for t in vacancy.get("texts") or []}
         places = [
             p for p in [vacancy.get("workplace"), *(vacancy.get("other_workplaces") or [])] if p
@@ -163,12 +156,7 @@ class ForemMapping(VacancyMapping):
             "niveauxetudes": [(vacancy.get("education") or {}).get("label")]
             if vacancy.get("education")
             else [],
-            "langues": [
-                tables["language_label"].get(
-                    lang["language"], lang.get("native_label") or lang["language"]
-                )
-                for lang in vacancy.get("languages") or []
-            ],
+            "langues": [language_name(tables, lang) for lang in vacancy.get("languages") or []],
             "languescodeiso2": [
                 lang["language"].upper() for lang in vacancy.get("languages") or []
             ],
@@ -180,6 +168,5 @@ class ForemMapping(VacancyMapping):
             "source": origin.get("channel") or vacancy.get("source_pes"),
             "referenceexterne": origin.get("external_reference") or vacancy["vacancy_id"],
             "url": application.get("url") or origin.get("url"),
-            "datedebutdiffusion": iso_date(vacancy.get("published_at")),
-            "datefindiffusion": iso_date(vacancy.get("valid_until")),
+            **_TIMES.write(vacancy),
         }

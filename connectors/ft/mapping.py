@@ -12,15 +12,22 @@ import re
 from typing import Any
 
 from connectors.base.canonical import (
+    application,
+    education,
+    language_skill,
     read_tables,
-    occupation,
-    empty_vacancy,
-    from_epoch_ms,
-    occupation_code,
-    to_epoch_ms,
+    salary_range,
+    text,
 )
-from connectors.base.exceptions import MappingError
-from connectors.base.mapping import VacancyMapping
+from connectors.base.native import (
+    ContactKeys,
+    NativeRecordMapping,
+    OccupationKeys,
+    TimeKeys,
+    language_code,
+    language_name,
+    main_text,
+)
 
 __all__ = ["FranceTravailMapping"]
 
@@ -28,6 +35,9 @@ _SALARY = re.compile(r"(Mensuel|Annuel|Horaire) de ([\d.]+) Euros(?: à ([\d.]+)
 _PERIOD = {"Mensuel": "MONTH", "Annuel": "YEAR", "Horaire": "HOUR"}
 _PERIOD_LABEL = {value: key for key, value in _PERIOD.items()}
 _EXPERIENCE = re.compile(r"(\d+) (An|Mois)")
+_OCCUPATION = OccupationKeys("ROME_V4", code="romeCode", label="romeLibelle")
+_CONTACT = ContactKeys(name="nom", email="courriel", phone="telephone")
+_TIMES = TimeKeys(published="dateCreation", updated="dateActualisation")
 
 
 def _tables() -> dict[str, Any]:
@@ -63,38 +73,28 @@ def _salary(salary: dict[str, Any]) -> dict[str, Any] | None:
     if not label:
         return None
     match = _SALARY.match(label)
-    return {
-        "minimum": float(match.group(2)) if match else None,
-        "maximum": float(match.group(3)) if match and match.group(3) else None,
-        "currency": "EUR",
-        "period": _PERIOD.get(match.group(1), "OTHER") if match else "OTHER",
-        "native_label": label,
-    }
+    return salary_range(
+        float(match.group(2)) if match else None,
+        float(match.group(3)) if match and match.group(3) else None,
+        _PERIOD.get(match.group(1), "OTHER") if match else "OTHER",
+        native_label=label,
+    )
 
 
-class FranceTravailMapping(VacancyMapping):
+class FranceTravailMapping(NativeRecordMapping):
     """France Travail offers (Offres d'emploi v2)."""
 
     code = "FT"
     language = "fr"
-
-    def native_id(self, native: dict[str, Any]) -> str:
-        return str(native["id"])
+    id_key = "id"
+    title_key = "intitule"
+    record_name = "France Travail offer"
 
     def to_canonical(self, native: dict[str, Any]) -> dict[str, Any]:
         tables = _tables()
-        try:
-            vacancy = empty_vacancy("FT", str(native["id"]))
-            title = native["intitule"]
-        except KeyError as exc:
-            raise MappingError(f"France Travail offer without {exc.args[0]}") from exc
-        vacancy["texts"] = [
-            {"language": "fr", "title": title, "description": native.get("description")}
-        ]
-        if native.get("romeCode"):
-            vacancy["occupations"] = [
-                occupation("ROME_V4", native["romeCode"], native.get("romeLibelle"))
-            ]
+        vacancy, title = self.new_vacancy(native)
+        vacancy["texts"] = [text(self.language, title, native.get("description"))]
+        vacancy["occupations"] = _OCCUPATION.read(native)
         vacancy["workplace"] = _workplace(native.get("lieuTravail") or {})
         code = native.get("typeContrat")
         vacancy["native_contract_code"] = code
@@ -111,12 +111,11 @@ class FranceTravailMapping(VacancyMapping):
         )
         vacancy["positions"] = int(native.get("nombrePostes") or 1)
         vacancy["languages"] = [
-            {
-                "language": tables["languages"].get(lang["libelle"].lower(), "und"),
-                "level": "UNKNOWN",
-                "required": lang.get("exigence") == "E",
-                "native_label": lang["libelle"],
-            }
+            language_skill(
+                language_code(tables, lang["libelle"]),
+                required=lang.get("exigence") == "E",
+                native_label=lang["libelle"],
+            )
             for lang in native.get("langues") or []
         ]
         vacancy["driving_licences"] = [
@@ -125,11 +124,11 @@ class FranceTravailMapping(VacancyMapping):
         trainings = native.get("formations") or []
         if trainings:
             level = trainings[0].get("niveauLibelle")
-            vacancy["education"] = {
-                "isced_level": tables["education_isced"].get(level or ""),
-                "label": level,
-                "field": trainings[0].get("domaineLibelle"),
-            }
+            vacancy["education"] = education(
+                level,
+                isced_level=tables["education_isced"].get(level or ""),
+                field=trainings[0].get("domaineLibelle"),
+            )
         vacancy["experience_label"] = native.get("experienceLibelle")
         match = _EXPERIENCE.search(native.get("experienceLibelle") or "")
         if match:
@@ -155,22 +154,13 @@ class FranceTravailMapping(VacancyMapping):
                 "size": native.get("trancheEffectifEtab"),
             }
         contact = native.get("contact") or {}
-        if contact.get("nom") or contact.get("courriel"):
-            vacancy["recruiter_contact"] = {
-                "name": contact.get("nom"),
-                "email": contact.get("courriel"),
-                "phone": contact.get("telephone"),
-            }
-            vacancy["contact_public"] = True  # published in the public offer
+        if contact.get("nom") or contact.get("courriel"):  # else the contact names no one
+            vacancy["recruiter_contact"], vacancy["contact_public"] = _CONTACT.read(contact)
         origin = native.get("origineOffre") or {}
         partners = origin.get("partenaires") or []
         apply_url = contact.get("urlPostulation") or origin.get("urlOrigine")
         if apply_url:
-            vacancy["application"] = {
-                "url": apply_url,
-                "email": None,
-                "instructions": contact.get("commentaire"),
-            }
+            vacancy["application"] = application(apply_url, instructions=contact.get("commentaire"))
         if partners or origin.get("urlOrigine"):
             vacancy["origin"] = {
                 "channel": partners[0].get("nom") if partners else "France Travail",
@@ -178,29 +168,22 @@ class FranceTravailMapping(VacancyMapping):
                 "url": origin.get("urlOrigine"),
             }
         vacancy["bottleneck"] = bool(native.get("offresManqueCandidats"))
-        vacancy["published_at"] = to_epoch_ms(native.get("dateCreation"), field="dateCreation") or 0
-        vacancy["updated_at"] = (
-            to_epoch_ms(native.get("dateActualisation"), field="dateActualisation")
-            or vacancy["published_at"]
-        )
+        vacancy.update(_TIMES.read(native))
         return vacancy
 
     def from_canonical(self, vacancy: dict[str, Any]) -> dict[str, Any]:
         tables = _tables()
-        rome, label = occupation_code(vacancy, "ROME_V4", "ROME_V3", "COMPETENT")
-        texts = {t["language"]: t for t in vacancy.get("texts") or []}
-        text = texts.get("fr") or next(iter(texts.values()), {"title": "", "description": None})
+        main = main_text(vacancy, self.language)
         place = vacancy.get("workplace") or {}
         employer = vacancy.get("employer")
-        contact = vacancy.get("recruiter_contact")
+        contact = _CONTACT.write(vacancy)
         salary = vacancy.get("salary")
         months = vacancy.get("experience_months")
         offer: dict[str, Any] = {
             "id": vacancy["vacancy_id"],
-            "intitule": text["title"],
-            "description": text.get("description"),
-            "dateCreation": from_epoch_ms(vacancy.get("published_at")),
-            "dateActualisation": from_epoch_ms(vacancy.get("updated_at")),
+            "intitule": main["title"],
+            "description": main.get("description"),
+            **_TIMES.write(vacancy),
             "lieuTravail": {
                 "libelle": place.get("label") or place.get("municipality"),
                 "codePostal": place.get("postal_code"),
@@ -215,9 +198,7 @@ class FranceTravailMapping(VacancyMapping):
             "nombrePostes": vacancy.get("positions", 1),
             "langues": [
                 {
-                    "libelle": tables["language_label"].get(
-                        lang["language"], lang.get("native_label") or lang["language"]
-                    ),
+                    "libelle": language_name(tables, lang),
                     "exigence": "E" if lang.get("required") else "S",
                 }
                 for lang in vacancy.get("languages") or []
@@ -248,8 +229,7 @@ class FranceTravailMapping(VacancyMapping):
             if salary and salary.get("minimum") and salary.get("period") in _PERIOD_LABEL
             else {},
         }
-        if rome:
-            offer["romeCode"], offer["romeLibelle"] = rome, label
+        offer.update(_OCCUPATION.write(vacancy) or {})
         if employer:
             offer["entreprise"] = {
                 "nom": employer["name"],
@@ -257,9 +237,5 @@ class FranceTravailMapping(VacancyMapping):
             }
             offer["codeNAF"] = employer.get("nace")
         if contact:
-            offer["contact"] = {
-                "nom": contact.get("name"),
-                "courriel": contact.get("email"),
-                "telephone": contact.get("phone"),
-            }
+            offer["contact"] = contact
         return offer

@@ -13,54 +13,55 @@ import re
 from typing import Any
 
 from connectors.base.canonical import (
-    read_tables,
     belgian_place,
-    empty_vacancy,
-    from_epoch_ms,
-    iso_date,
-    occupation,
-    occupation_code,
-    to_epoch_ms,
+    education,
+    language_skill,
+    read_tables,
+    salary_range,
+    text,
 )
-from connectors.base.exceptions import MappingError
-from connectors.base.mapping import VacancyMapping
+from connectors.base.native import (
+    ContactKeys,
+    EmployerKeys,
+    NativeRecordMapping,
+    OccupationKeys,
+    TimeKeys,
+    coded,
+    language_code,
+    language_name,
+    main_text,
+    read_application,
+    write_application,
+)
 
 __all__ = ["VdabMapping"]
+
+_OCCUPATION = OccupationKeys("COMPETENT", code="competentCode", label="omschrijving")
+_EMPLOYER = EmployerKeys(name="naam", number="ondernemingsnummer", digits=True)
+_CONTACT = ContactKeys(name="naam", phone="telefoon", public="publiek")
+_TIMES = TimeKeys(
+    published="publicatiedatum", updated="laatstGewijzigd", valid_until="eindePublicatie"
+)
 
 
 def _tables() -> dict[str, Any]:
     return read_tables(__file__)
 
 
-def _digits(number: str | None) -> str | None:
-    """Normalise an enterprise number ('0412.345.614') to its ten digits."""
-    return re.sub(r"\D", "", number) if number else None
-
-
-class VdabMapping(VacancyMapping):
+class VdabMapping(NativeRecordMapping):
     """VDAB vacancies (Dutch, Competent)."""
 
     code = "VDAB"
     language = "nl"
-
-    def native_id(self, native: dict[str, Any]) -> str:
-        return str(native["vacatureId"])
+    id_key = "vacatureId"
+    title_key = "functietitel"
+    record_name = "VDAB vacancy"
 
     def to_canonical(self, native: dict[str, Any]) -> dict[str, Any]:
         tables = _tables()
-        try:
-            vacancy = empty_vacancy("VDAB", str(native["vacatureId"]))
-            title = native["functietitel"]
-        except KeyError as exc:
-            raise MappingError(f"VDAB vacancy without {exc.args[0]}") from exc
-        vacancy["texts"] = [
-            {"language": "nl", "title": title, "description": native.get("omschrijving")}
-        ]
-        job = native.get("beroep") or {}
-        if job.get("competentCode"):
-            vacancy["occupations"] = [
-                occupation("COMPETENT", job["competentCode"], job.get("omschrijving"))
-            ]
+        vacancy, title = self.new_vacancy(native)
+        vacancy["texts"] = [text(self.language, title, native.get("omschrijving"))]
+        vacancy["occupations"] = _OCCUPATION.read(native.get("beroep") or {})
         place = native.get("werkplaats") or {}
         if place:
             vacancy["workplace"] = belgian_place(place.get("postcode"), place.get("gemeente"))
@@ -68,29 +69,22 @@ class VdabMapping(VacancyMapping):
         duration = contract.get("duur")
         vacancy["native_contract_code"] = contract.get("type")
         vacancy["native_contract_label"] = duration
-        vacancy["contract_type"] = tables["contract"].get(
-            (contract.get("type") or "").lower()
-        ) or tables["contract"].get((duration or "").lower(), "OTHER")
-        vacancy["working_time"] = tables["regime"].get(
-            (native.get("arbeidsregime") or "").lower(), "UNKNOWN"
-        )
+        by_type = coded(tables["contract"], contract.get("type"), None)
+        vacancy["contract_type"] = by_type or coded(tables["contract"], duration, "OTHER")
+        vacancy["working_time"] = coded(tables["regime"], native.get("arbeidsregime"), "UNKNOWN")
         vacancy["positions"] = int(native.get("aantalPlaatsen") or 1)
         vacancy["languages"] = [
-            {
-                "language": tables["languages"].get(t["taal"].lower(), "und"),
-                "level": tables["levels"].get((t.get("niveau") or "").lower(), "UNKNOWN"),
-                "required": bool(t.get("vereist", True)),
-                "native_label": f"{t['taal']} - {t.get('niveau')}",
-            }
+            language_skill(
+                language_code(tables, t["taal"]),
+                coded(tables["levels"], t.get("niveau"), "UNKNOWN"),
+                required=bool(t.get("vereist", True)),
+                native_label=f"{t['taal']} - {t.get('niveau')}",
+            )
             for t in native.get("talen") or []
         ]
         vacancy["driving_licences"] = list(native.get("rijbewijzen") or [])
         if native.get("studieniveau"):
-            vacancy["education"] = {
-                "isced_level": None,
-                "label": native["studieniveau"],
-                "field": None,
-            }
+            vacancy["education"] = education(native["studieniveau"])
         vacancy["experience_label"] = native.get("ervaring")
         months = re.match(r"(\d+)\s*jaar", native.get("ervaring") or "")
         vacancy["experience_months"] = int(months.group(1)) * 12 if months else None
@@ -100,63 +94,33 @@ class VdabMapping(VacancyMapping):
         ]
         pay = native.get("loon")
         if pay:
-            vacancy["salary"] = {
-                "minimum": pay.get("min"),
-                "maximum": pay.get("max"),
-                "currency": "EUR",
-                "period": tables["salary_period"].get(pay.get("periode") or "", "OTHER"),
-                "native_label": None,
-            }
-        employer = native.get("werkgever")
-        if employer:
-            vacancy["employer"] = {
-                "name": employer["naam"],
-                "enterprise_number": _digits(employer.get("ondernemingsnummer")),
-                "nace": employer.get("nace"),
-                "size": None,
-            }
-        contact = native.get("contactpersoon")
-        if contact:
-            vacancy["recruiter_contact"] = {
-                "name": contact.get("naam"),
-                "email": contact.get("email"),
-                "phone": contact.get("telefoon"),
-            }
-            vacancy["contact_public"] = bool(contact.get("publiek"))
-        apply = native.get("solliciteren")
-        if apply:
-            vacancy["application"] = {
-                "url": apply.get("url"),
-                "email": apply.get("email"),
-                "instructions": None,
-            }
+            vacancy["salary"] = salary_range(
+                pay.get("min"),
+                pay.get("max"),
+                tables["salary_period"].get(pay.get("periode") or "", "OTHER"),
+            )
+        vacancy["employer"] = _EMPLOYER.read(native.get("werkgever"))
+        vacancy["recruiter_contact"], vacancy["contact_public"] = _CONTACT.read(
+            native.get("contactpersoon")
+        )
+        vacancy["application"] = read_application(native.get("solliciteren"))
         vacancy["bottleneck"] = bool(native.get("knelpuntberoep"))
         vacancy["interregional_assistance"] = bool(native.get("irmBijstand"))
-        published = to_epoch_ms(native.get("publicatiedatum"), field="publicatiedatum") or 0
-        vacancy["published_at"] = published
-        vacancy["updated_at"] = (
-            to_epoch_ms(native.get("laatstGewijzigd"), field="laatstGewijzigd") or published
-        )
-        vacancy["valid_until"] = to_epoch_ms(native.get("eindePublicatie"), field="eindePublicatie")
+        vacancy.update(_TIMES.read(native))
         return vacancy
 
     def from_canonical(self, vacancy: dict[str, Any]) -> dict[str, Any]:
         tables = _tables()
-        code, label = occupation_code(vacancy, "COMPETENT", "ROME_V3", "ROME_V4")
-        texts = {t["language"]: t for t in vacancy.get("texts") or []}
-        text = texts.get("nl") or next(iter(texts.values()), {"title": "", "description": None})
+        main = main_text(vacancy, self.language)
         place = vacancy.get("workplace") or {}
-        employer = vacancy.get("employer")
-        contact = vacancy.get("recruiter_contact")
         salary = vacancy.get("salary")
-        application = vacancy.get("application")
         months = vacancy.get("experience_months")
         return {
             "vacatureId": vacancy["vacancy_id"],
             "bron": vacancy.get("source_pes"),
-            "functietitel": text["title"],
-            "omschrijving": text.get("description"),
-            "beroep": {"competentCode": code, "omschrijving": label} if code else None,
+            "functietitel": main["title"],
+            "omschrijving": main.get("description"),
+            "beroep": _OCCUPATION.write(vacancy),
             "werkplaats": {
                 "postcode": place.get("postal_code"),
                 "gemeente": place.get("municipality"),
@@ -171,9 +135,7 @@ class VdabMapping(VacancyMapping):
             "aantalPlaatsen": vacancy.get("positions", 1),
             "talen": [
                 {
-                    "taal": tables["language_label"].get(
-                        lang["language"], lang.get("native_label") or lang["language"]
-                    ),
+                    "taal": language_name(tables, lang),
                     "niveau": tables["level_label"].get(lang.get("level")),
                     "vereist": lang.get("required", True),
                 }
@@ -192,27 +154,10 @@ class VdabMapping(VacancyMapping):
             }
             if salary
             else None,
-            "werkgever": {
-                "naam": employer["name"],
-                "ondernemingsnummer": employer.get("enterprise_number"),
-                "nace": employer.get("nace"),
-            }
-            if employer
-            else None,
-            "contactpersoon": {
-                "naam": contact.get("name"),
-                "email": contact.get("email"),
-                "telefoon": contact.get("phone"),
-                "publiek": vacancy.get("contact_public", False),
-            }
-            if contact
-            else None,
-            "solliciteren": {"url": application.get("url"), "email": application.get("email")}
-            if application
-            else None,
+            "werkgever": _EMPLOYER.write(vacancy.get("employer")),
+            "contactpersoon": _CONTACT.write(vacancy),
+            "solliciteren": write_application(vacancy.get("application")),
             "knelpuntberoep": vacancy.get("bottleneck", False),
             "irmBijstand": vacancy.get("interregional_assistance", False),
-            "publicatiedatum": from_epoch_ms(vacancy.get("published_at")),
-            "laatstGewijzigd": from_epoch_ms(vacancy.get("updated_at")),
-            "eindePublicatie": iso_date(vacancy.get("valid_until")),
+            **_TIMES.write(vacancy),
         }
