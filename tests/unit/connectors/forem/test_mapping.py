@@ -1,33 +1,14 @@
-"""Le Forem's open-data records to canonical vacancies and back."""
+"""Le Forem's open-data records: what is Le Forem's own (the contract test has the rest)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import pytest
-
 from connectors.forem import MAPPING
-from hub import paths
-from hub.codec import AvroCodec, SchemaStore
-
-CODEC = AvroCodec(SchemaStore.from_directory(paths.schema_dir()))
-SAMPLE_DIR = Path(__file__).resolve().parents[4] / "connectors" / "forem" / "samples"
-
-
-def _sample(name: str) -> dict:
-    return json.loads((SAMPLE_DIR / f"{name}.json").read_text())
-
-
-@pytest.mark.parametrize("path", sorted(SAMPLE_DIR.glob("*.json")), ids=lambda p: p.stem)
-def test_every_sample_maps_to_a_valid_vacancy(path: Path) -> None:
-    """Each real-shaped record becomes a Vacancy the hub can encode."""
-    CODEC.encode("Vacancy", MAPPING.to_canonical(json.loads(path.read_text())))
+from tests.unit.connectors.conftest import canonical_sample, sample
 
 
 def test_string_id_upper_case_town_and_label_variant() -> None:
     """The id stays a string, BRUXELLES is tidied, 'Durée Indéterminée' is permanent, NUTS3 found."""
-    vacancy = MAPPING.to_canonical(_sample("developer_brussels"))
+    vacancy = MAPPING.to_canonical(sample("FOREM", "developer_brussels"))
     assert vacancy["vacancy_id"] == "2087373"
     assert vacancy["workplace"]["municipality"] == "Bruxelles"
     assert vacancy["workplace"]["nuts3"] == "BE100"
@@ -43,7 +24,7 @@ def test_string_id_upper_case_town_and_label_variant() -> None:
 
 def test_several_workplaces_and_shortage_occupation() -> None:
     """The first workplace is the workplace, the others follow; a welder is a shortage occupation."""
-    vacancy = MAPPING.to_canonical(_sample("welder_two_sites"))
+    vacancy = MAPPING.to_canonical(sample("FOREM", "welder_two_sites"))
     assert vacancy["workplace"]["postal_code"] == "7700"
     assert [p["postal_code"] for p in vacancy["other_workplaces"]] == ["7500"]
     assert vacancy["bottleneck"] is True
@@ -53,7 +34,7 @@ def test_several_workplaces_and_shortage_occupation() -> None:
 
 def test_unknown_labels_are_kept_never_guessed() -> None:
     """An unknown contract or language label stays as the native label; no code is invented."""
-    vacancy = MAPPING.to_canonical(_sample("unknown_labels"))
+    vacancy = MAPPING.to_canonical(sample("FOREM", "unknown_labels"))
     assert vacancy["contract_type"] == "OTHER"
     assert vacancy["native_contract_label"] == "Contrat de travail à durée inconnue"
     assert vacancy["languages"] == [
@@ -64,9 +45,7 @@ def test_unknown_labels_are_kept_never_guessed() -> None:
 
 def test_canonical_vacancy_survives_the_round_trip() -> None:
     """A VDAB vacancy written as a Le Forem record and read back keeps the shared fields."""
-    original = json.loads(
-        (Path(__file__).resolve().parents[3] / "data" / "samples" / "Vacancy.json").read_text()
-    )
+    original = canonical_sample()
     again = MAPPING.to_canonical(MAPPING.from_canonical(original))
     native = MAPPING.from_canonical(original)
     assert native["metiercodedimeco"] == "N1101"

@@ -1,34 +1,17 @@
-"""France Travail offers (Offres d'emploi v2) to canonical vacancies and back."""
+"""France Travail offers (Offres d'emploi v2): what is France Travail's own.
+
+The contract test checks the samples and the round trip every service passes.
+"""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import pytest
-
 from connectors.ft import MAPPING
-from hub import paths
-from hub.codec import AvroCodec, SchemaStore
-
-CODEC = AvroCodec(SchemaStore.from_directory(paths.schema_dir()))
-SAMPLE_DIR = Path(__file__).resolve().parents[4] / "connectors" / "ft" / "samples"
-CANONICAL = Path(__file__).resolve().parents[3] / "data" / "samples" / "Vacancy.json"
-
-
-def _sample(name: str) -> dict:
-    return json.loads((SAMPLE_DIR / f"{name}.json").read_text())
-
-
-@pytest.mark.parametrize("path", sorted(SAMPLE_DIR.glob("*.json")), ids=lambda p: p.stem)
-def test_every_sample_maps_to_a_valid_vacancy(path: Path) -> None:
-    """Each real-shaped offer becomes a Vacancy the hub can encode."""
-    CODEC.encode("Vacancy", MAPPING.to_canonical(json.loads(path.read_text())))
+from tests.unit.connectors.conftest import canonical_sample, sample
 
 
 def test_full_offer_maps_place_salary_experience_and_labels() -> None:
     """Lille is FRE11; the monthly salary, 2 years and the 'B - Véhicule léger' label are read."""
-    vacancy = MAPPING.to_canonical(_sample("baker_048KLTP"))
+    vacancy = MAPPING.to_canonical(sample("FT", "baker_048KLTP"))
     assert vacancy["vacancy_id"] == "048KLTP"
     assert (
         vacancy["workplace"]["nuts3"] == "FRE11"
@@ -48,7 +31,7 @@ def test_full_offer_maps_place_salary_experience_and_labels() -> None:
 
 def test_anonymous_partner_offer_with_empty_salary_and_label_only_place() -> None:
     """No employer, salaire {}, a place given only as '62 - Pas-de-Calais', an unknown language."""
-    vacancy = MAPPING.to_canonical(_sample("anonymous_partner_offer"))
+    vacancy = MAPPING.to_canonical(sample("FT", "anonymous_partner_offer"))
     assert vacancy["employer"] is None and vacancy["salary"] is None
     assert vacancy["workplace"]["nuts3"] == "FRE12" and vacancy["workplace"]["postal_code"] is None
     assert vacancy["origin"]["channel"] == "INTERIM NORD"
@@ -60,22 +43,6 @@ def test_anonymous_partner_offer_with_empty_salary_and_label_only_place() -> Non
     }
 
 
-def test_canonical_vacancy_survives_the_round_trip() -> None:
-    """The canonical sample written as an FT offer and read back keeps the shared fields."""
-    original = json.loads(CANONICAL.read_text())
-    native = MAPPING.from_canonical(original)
-    again = MAPPING.to_canonical(native)
-    assert native["romeCode"] == "N1101"
-    for field in (
-        "vacancy_id",
-        "contract_type",
-        "working_time",
-        "positions",
-        "driving_licences",
-        "bottleneck",
-        "published_at",
-        "updated_at",
-        "experience_months",
-    ):
-        assert again[field] == original[field], field
-    assert again["employer"]["name"] == original["employer"]["name"]
+def test_canonical_occupation_is_written_as_its_rome_code() -> None:
+    """The canonical sample's ROME code becomes the offer's romeCode."""
+    assert MAPPING.from_canonical(canonical_sample())["romeCode"] == "N1101"

@@ -1,0 +1,28 @@
+"""What the service mapping tests share: each service's native samples and the canonical one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+__all__ = ["canonical_sample", "sample", "sample_paths"]
+
+_ROOT = Path(__file__).resolve().parents[3]
+
+
+def sample_paths(code: str) -> list[Path]:
+    """Return the paths of a service's real-shaped native samples, in name order."""
+    return sorted((_ROOT / "connectors" / code.lower() / "samples").glob("*.json"))
+
+
+def sample(code: str, name: str) -> dict[str, Any]:
+    """Return one native sample of a service, by file name without ``.json``."""
+    path = _ROOT / "connectors" / code.lower() / "samples" / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def canonical_sample() -> dict[str, Any]:
+    """Return a fresh copy of the canonical Vacancy sample (a VDAB vacancy)."""
+    path = _ROOT / "tests" / "data" / "samples" / "Vacancy.json"
+    return json.loads(path.read_text(encoding="utf-8"))
