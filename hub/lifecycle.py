@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import Coroutine
 from types import TracebackType
-from typing import Self
+from typing import Any, ClassVar, Self
 
-__all__ = ["Lifecycle"]
+__all__ = ["BackgroundService", "Lifecycle"]
 
 
 class Lifecycle:
@@ -30,3 +33,51 @@ class Lifecycle:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+
+
+class BackgroundService(Lifecycle):
+    """A Lifecycle that opens its resources on one exit stack, then runs background loops.
+
+    ``start`` opens everything in ``_open``; if that fails half way, what was opened is
+    closed again before the error propagates. ``stop`` sets ``_stop`` so the loops finish
+    their current batch, cancels what is still running after ``grace_s`` (its work is not
+    committed), then closes the resources in reverse order.
+    """
+
+    #: seconds the loops get to finish their batch before they are cancelled
+    grace_s: ClassVar[float] = 5.0
+
+    def __init__(self) -> None:
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._resources: contextlib.AsyncExitStack | None = None
+
+    async def _open(self, stack: contextlib.AsyncExitStack) -> None:
+        """Acquire the resources, registering how to release each on *stack*."""
+        raise NotImplementedError
+
+    def _loops(self) -> list[Coroutine[Any, Any, None]]:
+        """Return the background loops to run once everything is open."""
+        raise NotImplementedError
+
+    async def start(self) -> None:
+        """Open the resources, then start the background loops."""
+        stack = contextlib.AsyncExitStack()
+        self._resources = stack
+        try:
+            await self._open(stack)
+        except BaseException:
+            await stack.aclose()
+            raise
+        self._tasks = [asyncio.create_task(loop) for loop in self._loops()]
+
+    async def stop(self) -> None:
+        """Let the loops finish their batch, cancel what is left, then close everything."""
+        self._stop.set()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=self.grace_s)
+            for task in self._tasks:
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._resources is not None:
+            await self._resources.aclose()

@@ -15,14 +15,11 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
-
-from connectors.base.client import PesClient
 from connectors.base.cursors import CursorStore
 from connectors.base.exceptions import MappingError
 from connectors.base.kinds import INBOUND, InboundKind
-from connectors.base.mapping import VacancyMapping
-from hub.codec import AvroCodec, CloudEvent, CodecError, new_traceparent
+from connectors.base.link import ServiceLink
+from hub.codec import CloudEvent, CodecError, new_traceparent
 from hub.deadletters import DEADLETTER_TOPIC, dead_letter
 from hub.logging import get_logger
 
@@ -34,21 +31,9 @@ log = get_logger(__name__)
 class Inbound:
     """Publishes one service's changes; ``poll()`` reads every kind once."""
 
-    def __init__(
-        self,
-        *,
-        code: str,
-        client: PesClient,
-        mapping: VacancyMapping,
-        codec: AvroCodec,
-        producer: AIOKafkaProducer,
-        cursors: CursorStore,
-    ) -> None:
-        self.code = code
-        self._client = client
-        self._mapping = mapping
-        self._codec = codec
-        self._producer = producer
+    def __init__(self, link: ServiceLink, *, cursors: CursorStore) -> None:
+        self.code = link.code
+        self._link = link
         self._cursors = cursors
         self.published = 0
         self.dead_letters = 0
@@ -58,7 +43,9 @@ class Inbound:
         return sum([await self._poll_kind(kind) for kind in INBOUND])
 
     async def _poll_kind(self, kind: InboundKind) -> int:
-        items, cursor = await self._client.changes(kind.kind, self._cursors.cursors.get(kind.kind))
+        items, cursor = await self._link.client.changes(
+            kind.kind, self._cursors.cursors.get(kind.kind)
+        )
         if not items:
             return 0
         futures = []
@@ -76,8 +63,8 @@ class Inbound:
         position = str(item.pop("_seq", ""))
         topic = f"pes.{self.code.lower()}.out.{kind.event_type}"
         try:
-            record = self._mapping.to_canonical(item) if kind.event_type == "vacancy" else item
-            value = self._codec.encode(kind.schema, record)
+            record = self._link.mapping.to_canonical(item) if kind.event_type == "vacancy" else item
+            value = self._link.codec.encode(kind.schema, record)
             key = kind.key(record)
         except (MappingError, CodecError, KeyError, TypeError, ValueError) as exc:
             item["_failed"] = True
@@ -92,7 +79,9 @@ class Inbound:
             time=datetime.fromtimestamp(int(record[kind.time_field]) / 1000, UTC),
             traceparent=new_traceparent(),
         )
-        return await self._producer.send(topic, value, key=key.encode(), headers=event.to_headers())
+        return await self._link.producer.send(
+            topic, value, key=key.encode(), headers=event.to_headers()
+        )
 
     async def _dead_letter(
         self, kind: InboundKind, item: dict[str, Any], exc: Exception, position: str
@@ -114,4 +103,6 @@ class Inbound:
             topic=f"{self.code.lower()}-api:{kind.kind}",
             offset=int(position or -1),
         )
-        return await self._producer.send(DEADLETTER_TOPIC, self._codec.encode("DeadLetter", letter))
+        return await self._link.producer.send(
+            DEADLETTER_TOPIC, self._link.codec.encode("DeadLetter", letter)
+        )

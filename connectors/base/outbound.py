@@ -16,13 +16,12 @@ import time
 from collections import OrderedDict
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
-from connectors.base.client import PesClient
 from connectors.base.exceptions import UpstreamRejectedError, UpstreamUnavailableError
 from connectors.base.kinds import subject_key
-from connectors.base.mapping import VacancyMapping
-from hub.codec import AvroCodec, CloudEvent, CodecError
+from connectors.base.link import ServiceLink
+from hub.codec import CloudEvent, CodecError
 from hub.codec.jsonform import to_json
 from hub.deadletters import DEADLETTER_TOPIC, dead_letter_for
 from hub.logging import get_logger
@@ -45,22 +44,10 @@ _RECENT = 50_000
 class Outbound:
     """Delivers one service's inboxes; ``deliver_batch()`` handles one fetch."""
 
-    def __init__(
-        self,
-        *,
-        code: str,
-        client: PesClient,
-        mapping: VacancyMapping,
-        codec: AvroCodec,
-        producer: AIOKafkaProducer,
-        consumer: AIOKafkaConsumer,
-    ) -> None:
-        self.code = code
-        self.connector = f"connector-{code.lower()}"
-        self._client = client
-        self._mapping = mapping
-        self._codec = codec
-        self._producer = producer
+    def __init__(self, link: ServiceLink, *, consumer: AIOKafkaConsumer) -> None:
+        self.code = link.code
+        self.connector = f"connector-{link.code.lower()}"
+        self._link = link
         self._consumer = consumer
         self._recent: OrderedDict[str, None] = OrderedDict()
         self.delivered = 0
@@ -74,7 +61,7 @@ class Outbound:
 
     async def deliver_batch(self, timeout_ms: int = 500) -> int:
         """Fetch, deliver in order per partition, then commit what was delivered."""
-        retries_before = self._client.retries  # the loop runs all the time: counts every retry
+        retries_before = self._link.client.retries  # the loop runs all the time: counts every retry
         batch = await self._consumer.getmany(timeout_ms=timeout_ms)
         done: dict[TopicPartition, int] = {}
         handled = 0
@@ -96,16 +83,16 @@ class Outbound:
                 done[tp] = record.offset + 1
                 handled += 1
         if done:
-            await self._producer.flush()
+            await self._link.producer.flush()
             await self._consumer.commit(done)
-        CONNECTOR_RETRIES.labels(self.code).inc(self._client.retries - retries_before)
+        CONNECTOR_RETRIES.labels(self.code).inc(self._link.client.retries - retries_before)
         return handled
 
     async def _deliver(self, record: ConsumerRecord) -> None:
         kind = record.topic.rsplit(".", 1)[-1]
         try:
             envelope = CloudEvent.from_headers(record.headers or ())
-            message = self._codec.decode(record.value or b"")
+            message = self._link.codec.decode(record.value or b"")
         except CodecError as exc:
             await self._dead_letter(record, "DELIVER", type(exc).__name__, str(exc))
             return
@@ -116,19 +103,21 @@ class Outbound:
             await self._receipt(record, envelope, kind, "DUPLICATE", None, 0, None)
             return
         key = hashlib.sha256(identity.encode()).hexdigest()[:32]
-        attempts_before = self._client.retries
+        attempts_before = self._link.client.retries
         try:
             if kind == "erasure":
-                status = await self._client.erase(subject_key(decoded), decoded["event_ids"], key)
+                status = await self._link.client.erase(
+                    subject_key(decoded), decoded["event_ids"], key
+                )
                 reference, outcome = None, "ERASED"
             else:
-                schema = self._codec.store.current(message.name).expanded
+                schema = self._link.codec.store.current(message.name).expanded
                 payload = (
-                    self._mapping.from_canonical(decoded)
+                    self._link.mapping.from_canonical(decoded)
                     if kind == "vacancy"
                     else to_json(schema, decoded)
                 )
-                status, reference = await self._client.deliver(_API_KIND[kind], payload, key)
+                status, reference = await self._link.client.deliver(_API_KIND[kind], payload, key)
                 outcome = "DUPLICATE" if status == 200 else "DELIVERED"
         except UpstreamRejectedError as exc:
             self.rejected += 1
@@ -144,7 +133,7 @@ class Outbound:
             return
         self._remember(identity)
         self.delivered += 1
-        attempts = 1 + self._client.retries - attempts_before
+        attempts = 1 + self._link.client.retries - attempts_before
         await self._receipt(record, envelope, kind, outcome, status, attempts, reference)
 
     def _remember(self, identity: str) -> None:
@@ -177,8 +166,8 @@ class Outbound:
             "pes_reference": reference,
             "delivered_at": int(time.time() * 1000),
         }
-        await self._producer.send(
-            "hub.receipts", self._codec.encode("DeliveryReceipt", receipt), key=record.key
+        await self._link.producer.send(
+            "hub.receipts", self._link.codec.encode("DeliveryReceipt", receipt), key=record.key
         )
 
     async def _dead_letter(
@@ -200,6 +189,6 @@ class Outbound:
         letter = dead_letter_for(
             record, stage=stage, reason_code=code, reason=reason, upstream=upstream
         )
-        await self._producer.send(
-            DEADLETTER_TOPIC, self._codec.encode("DeadLetter", letter), key=record.key
+        await self._link.producer.send(
+            DEADLETTER_TOPIC, self._link.codec.encode("DeadLetter", letter), key=record.key
         )

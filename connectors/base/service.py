@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from types import TracebackType
+from collections.abc import Coroutine
 from typing import Any
 
 import httpx
@@ -19,19 +19,35 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from connectors.base.cursors import CursorStore
 from connectors.base.exceptions import UpstreamUnavailableError
 from connectors.base.inbound import Inbound
+from connectors.base.link import ServiceLink
 from connectors.base.outbound import Outbound
 from connectors.registry import api_client, vacancy_mapping
 from hub.codec import AvroCodec
+from hub.lifecycle import BackgroundService
 from hub.logging import get_logger
 from hub.metrics import CONNECTOR_API_SECONDS
 from hub.web.server import metrics_response
 
-__all__ = ["ConnectorService"]
+__all__ = ["ConnectorService", "start_producer"]
 
 log = get_logger(__name__)
 
 
-class ConnectorService:
+async def start_producer(
+    stack: contextlib.AsyncExitStack, client_options: dict[str, Any]
+) -> AIOKafkaProducer:
+    """Start the producer a connector publishes with, stopped when *stack* closes.
+
+    No idempotence (the embedded broker does not grant producer ids) and a short linger,
+    so a batch of API changes goes out together without delaying a single one.
+    """
+    producer = AIOKafkaProducer(enable_idempotence=False, linger_ms=5, **client_options)
+    await producer.start()
+    stack.push_async_callback(producer.stop)
+    return producer
+
+
+class ConnectorService(BackgroundService):
     """The connector of one service, between its API and its topics."""
 
     def __init__(
@@ -49,6 +65,7 @@ class ConnectorService:
         health_port: int | None = None,
         health_host: str = "127.0.0.1",
     ) -> None:
+        super().__init__()
         self.code = code
         self.name = f"connector-{code.lower()}"
         self._api_url = api_url
@@ -61,70 +78,57 @@ class ConnectorService:
         self._retry_for_s = retry_for_s
         self._health_port = health_port
         self._health_host = health_host  # 0.0.0.0 in a container: probes and Prometheus
-        self._stop = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
-        self._resources: contextlib.AsyncExitStack | None = None
+        self._cursors: CursorStore | None = None
         self.inbound: Inbound | None = None
         self.outbound: Outbound | None = None
 
     async def start(self) -> None:
         """Connect to Kafka and the API, load cursors, start both loops and the health server."""
-        stack = contextlib.AsyncExitStack()
-        self._resources = stack
-        try:
-            producer = AIOKafkaProducer(enable_idempotence=False, linger_ms=5, **self._options)
-            await producer.start()
-            stack.push_async_callback(producer.stop)
-            consumer = AIOKafkaConsumer(
-                *Outbound.topics(self.code),
-                group_id=self.name,
-                enable_auto_commit=False,
-                auto_offset_reset="earliest",
-                fetch_max_wait_ms=self._fetch_max_wait_ms,
-                session_timeout_ms=self._session_timeout_ms,
-                max_poll_interval_ms=int(max(300, self._retry_for_s * 3) * 1000),
-                **self._options,
-            )
-            await consumer.start()
-            stack.push_async_callback(consumer.stop)
-            http = httpx.AsyncClient(
-                base_url=self._api_url,
-                timeout=self._http_timeout_s,
-                event_hooks={"request": [_started], "response": [self._timed]},
-            )
-            stack.push_async_callback(http.aclose)
-            client = api_client(self.code, http, retry_for_s=self._retry_for_s)
-            mapping = vacancy_mapping(self.code)
-            cursors = CursorStore(self._codec, producer, self._options, self.name)
-            await cursors.load()
-            self.inbound = Inbound(
-                code=self.code,
-                client=client,
-                mapping=mapping,
-                codec=self._codec,
-                producer=producer,
-                cursors=cursors,
-            )
-            self.outbound = Outbound(
-                code=self.code,
-                client=client,
-                mapping=mapping,
-                codec=self._codec,
-                producer=producer,
-                consumer=consumer,
-            )
-            if self._health_port is not None:
-                await self._serve_health(stack)
-        except BaseException:
-            await stack.aclose()
-            raise
-        self._tasks = [
-            asyncio.create_task(self._inbound_loop()),
-            asyncio.create_task(self._outbound_loop()),
-        ]
+        await super().start()
+        assert self._cursors is not None
         log.info(
-            "connector_started", connector=self.name, api=self._api_url, cursors=cursors.cursors
+            "connector_started",
+            connector=self.name,
+            api=self._api_url,
+            cursors=self._cursors.cursors,
         )
+
+    async def _open(self, stack: contextlib.AsyncExitStack) -> None:
+        producer = await start_producer(stack, self._options)
+        consumer = AIOKafkaConsumer(
+            *Outbound.topics(self.code),
+            group_id=self.name,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=self._fetch_max_wait_ms,
+            session_timeout_ms=self._session_timeout_ms,
+            max_poll_interval_ms=int(max(300, self._retry_for_s * 3) * 1000),
+            **self._options,
+        )
+        await consumer.start()
+        stack.push_async_callback(consumer.stop)
+        http = httpx.AsyncClient(
+            base_url=self._api_url,
+            timeout=self._http_timeout_s,
+            event_hooks={"request": [_started], "response": [self._timed]},
+        )
+        stack.push_async_callback(http.aclose)
+        link = ServiceLink(
+            code=self.code,
+            client=api_client(self.code, http, retry_for_s=self._retry_for_s),
+            mapping=vacancy_mapping(self.code),
+            codec=self._codec,
+            producer=producer,
+        )
+        self._cursors = CursorStore(self._codec, producer, self._options, self.name)
+        await self._cursors.load()
+        self.inbound = Inbound(link, cursors=self._cursors)
+        self.outbound = Outbound(link, consumer=consumer)
+        if self._health_port is not None:
+            await self._serve_health(stack)
+
+    def _loops(self) -> list[Coroutine[Any, Any, None]]:
+        return [self._inbound_loop(), self._outbound_loop()]
 
     async def _inbound_loop(self) -> None:
         assert self.inbound is not None
@@ -181,29 +185,13 @@ class ConnectorService:
             task.result()
 
     async def stop(self) -> None:
-        """Let the current batch finish, then close everything."""
-        self._stop.set()
-        if self._tasks:
-            # a delivery still being retried is abandoned: its offset is not committed
-            await asyncio.wait(self._tasks, timeout=5)
-            for task in self._tasks:
-                task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._resources is not None:
-            await self._resources.aclose()
+        """Let the current batch finish, then close everything.
+
+        A delivery still being retried after the grace period is abandoned: its offset is
+        not committed, so it is delivered again after a restart.
+        """
+        await super().stop()
         log.info("connector_stopped", connector=self.name)
-
-    async def __aenter__(self) -> ConnectorService:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
 
 async def _started(request: httpx.Request) -> None:

@@ -12,7 +12,6 @@ import logging
 import os
 import tempfile
 from pathlib import Path
-from types import TracebackType
 from typing import Literal
 
 from aiokafka.admin import AIOKafkaAdminClient
@@ -21,6 +20,7 @@ from aiokafka.errors import KafkaError
 from hub.broker.exceptions import BrokerError, BrokerStartError
 from hub.broker.process import ManagedProcess, free_port, resolve_tansu
 from hub.broker.seaweedfs import BUCKET, SeaweedFS
+from hub.lifecycle import Lifecycle
 from hub.logging import get_logger
 
 __all__ = ["EmbeddedBroker"]
@@ -30,7 +30,7 @@ log = get_logger(__name__)
 Mode = Literal["memory", "durable"]
 
 
-class EmbeddedBroker:
+class EmbeddedBroker(Lifecycle):
     """Tansu, and in durable mode SeaweedFS, as one start/stop unit."""
 
     def __init__(
@@ -156,15 +156,3 @@ class EmbeddedBroker:
         if self._temp is not None:
             self._temp.cleanup()
             self._temp = None
-
-    async def __aenter__(self) -> EmbeddedBroker:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
