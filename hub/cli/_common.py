@@ -1,8 +1,10 @@
-"""Helpers shared by the CLI modules: settings, logging, and turning hub errors into exit codes."""
+"""Helpers shared by the CLI modules: settings, logging, signals, hub errors as exit codes."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import signal
 from collections.abc import Iterator
 
 import typer
@@ -12,7 +14,7 @@ from hub.exceptions import HubError
 from hub.logging import configure_logging
 from hub.settings import HubSettings
 
-__all__ = ["console", "err_console", "fail_on_hub_error", "settings", "setup"]
+__all__ = ["console", "err_console", "fail_on_hub_error", "settings", "setup", "stop_on_signals"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -41,3 +43,16 @@ def fail_on_hub_error() -> Iterator[None]:
     except HubError as exc:
         err_console.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(code=2) from exc
+
+
+def stop_on_signals() -> asyncio.Event:
+    """Return an event that SIGINT or SIGTERM sets, so a foreground command stops cleanly.
+
+    Call it inside the running event loop; the handlers replace Python's KeyboardInterrupt,
+    so components are stopped by their own ``stop()`` rather than interrupted mid-batch.
+    """
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    return stop

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 from pathlib import Path
 
 import typer
 
 from hub.broker import EmbeddedBroker
-from hub.cli._common import console, err_console, fail_on_hub_error
+from hub.cli._common import console, err_console, fail_on_hub_error, stop_on_signals
 from hub.settings import KafkaSettings
 
 __all__ = ["app", "serve_until_stopped"]
@@ -19,10 +18,7 @@ app = typer.Typer(help="The embedded Kafka-protocol broker (Tansu).", no_args_is
 
 async def serve_until_stopped(broker: EmbeddedBroker) -> None:
     """Start *broker*, say where it is, and stop it cleanly on SIGINT or SIGTERM."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+    stop = stop_on_signals()
     async with broker:
         console.print(f"bootstrap servers: [bold]{broker.bootstrap_servers}[/]  ({broker.mode})")
         console.print("Ctrl-C stops the broker.")

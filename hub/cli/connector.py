@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 
 import httpx
 import typer
 from aiohttp import web
 
-from hub.cli._common import console, fail_on_hub_error, settings
+from hub.cli._common import console, fail_on_hub_error, settings, stop_on_signals
 from hub.codec import AvroCodec, SchemaStore
 from hub.exceptions import ConfigurationError
 from hub.settings import KafkaSettings
@@ -24,14 +23,6 @@ def _code(pes: str) -> str:
     if code not in SERVICES:
         raise ConfigurationError(f"unknown service {pes!r}; one of {', '.join(SERVICES)}")
     return code
-
-
-async def _until_signal() -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    await stop.wait()
 
 
 def connector(
@@ -70,7 +61,7 @@ def connector(
             health_host=host,
         )
         async with service:
-            stopped = asyncio.create_task(_until_signal())
+            stopped = asyncio.create_task(stop_on_signals().wait())
             crashed = asyncio.create_task(service.wait())
             done, pending = await asyncio.wait(
                 {stopped, crashed}, return_when=asyncio.FIRST_COMPLETED
@@ -105,7 +96,7 @@ def simulator(
                 )
         console.print(f"{code} simulator on http://127.0.0.1:{port}")
         try:
-            await _until_signal()
+            await stop_on_signals().wait()
         finally:
             await runner.cleanup()
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import signal
 from pathlib import Path
 
 import typer
 
-from hub.cli._common import console, fail_on_hub_error, settings
+from hub.cli._common import console, fail_on_hub_error, settings, stop_on_signals
 from hub.codec import AvroCodec, SchemaStore
 from hub.exceptions import ConfigurationError
 from hub.settings import KafkaSettings
@@ -61,10 +60,7 @@ def serve(
             host=host,
             fetch_max_wait_ms=kafka.fetch_max_wait_ms,
         )
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
+        stop = stop_on_signals()
         async with service:
             console.print(f"EURES Input API on http://{host}:{port}/input/api/jv/v0.1")
             await service.serve_until(stop)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import signal
 
 import typer
 from rich.console import Group
@@ -20,7 +19,7 @@ from rich.live import Live
 from rich.table import Table
 
 from hub.catalog import load_catalog
-from hub.cli._common import console, fail_on_hub_error, settings
+from hub.cli._common import console, fail_on_hub_error, settings, stop_on_signals
 from hub.lag import (
     GroupLag,
     LagMonitor,
@@ -147,10 +146,7 @@ async def _once(
 
 
 async def _watch(wanted: list[str], interval_s: float, window: int, all_partitions: bool) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+    stop = stop_on_signals()
     async with OffsetReader(_client_options()) as reader:
         reads_short = await reader.is_embedded_broker()
         monitor = LagMonitor(
@@ -220,10 +216,7 @@ async def _serve(host: str, port: int, monitor: MonitorSettings, embedded: bool 
     from hub.codec import AvroCodec, SchemaStore
     from hub.web import MonitorService
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+    stop = stop_on_signals()
     catalog = load_catalog(settings().topics_dir)
     service = MonitorService(
         client_options=_client_options(),

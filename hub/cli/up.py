@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 import sys
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from rich.table import Table
 
 from hub.broker import EmbeddedBroker
 from hub.catalog import apply_catalog, load_catalog
-from hub.cli._common import console, fail_on_hub_error, settings
+from hub.cli._common import console, fail_on_hub_error, settings, stop_on_signals
 from hub.cli.eures import ensure_token
 from hub.codec import AvroCodec, SchemaStore
 from hub.exceptions import ConfigurationError
@@ -212,10 +211,7 @@ async def _traffic(port_base: int, interval_s: float, stop: asyncio.Event) -> No
 async def _run(
     data_dir: Path, port: int, port_base: int, simulators: bool, traffic_s: float
 ) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+    stop = stop_on_signals()
     hub_settings = settings()
     kafka = KafkaSettings()
     broker = None
