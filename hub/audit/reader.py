@@ -42,8 +42,11 @@ def parse_position(text: str | None) -> Position | None:
 class TopicReader:
     """Assign-and-seek reading of whole topics, partition by partition."""
 
-    def __init__(self, client_options: Mapping[str, Any]) -> None:
+    def __init__(
+        self, client_options: Mapping[str, Any], *, partition_fetch_bytes: int = 4 * 1024 * 1024
+    ) -> None:
         self._options = dict(client_options)
+        self._fetch_bytes = partition_fetch_bytes  # smaller: less memory per fetch, more fetches
 
     async def read(
         self,
@@ -57,7 +60,7 @@ class TopicReader:
         consumer = AIOKafkaConsumer(
             enable_auto_commit=False,
             fetch_max_wait_ms=50,
-            max_partition_fetch_bytes=4 * 1024 * 1024,
+            max_partition_fetch_bytes=self._fetch_bytes,
             **self._options,
         )
         await consumer.start()

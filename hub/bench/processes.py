@@ -12,10 +12,10 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 
 from hub.bench.exceptions import BenchError
 from hub.broker.process import ManagedProcess
+from hub.lifecycle import Lifecycle
 
 __all__ = ["BenchProcess", "peak_rss_mb"]
 
@@ -28,7 +28,7 @@ def peak_rss_mb(pid: int) -> float:
     raise BenchError(f"no VmHWM for process {pid}")
 
 
-class BenchProcess:
+class BenchProcess(Lifecycle):
     """One measured child process; an async context manager that always stops it."""
 
     def __init__(
@@ -72,14 +72,10 @@ class BenchProcess:
             raise
         work.result()
 
-    async def __aenter__(self) -> BenchProcess:
+    async def start(self) -> None:
+        """Start the process."""
         self._process.start()
-        return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def stop(self) -> None:
+        """SIGTERM, then SIGKILL after 20 s."""
         await self._process.stop(grace_s=20)

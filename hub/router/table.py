@@ -22,30 +22,35 @@ def partition_of(key: bytes, partitions: int) -> int:
 
 
 class ChangelogTable(MutableMapping[str, bytes]):
-    """A dict of subject -> state bytes that remembers what changed since the last drain."""
+    """A dict of subject -> state bytes that remembers what changed since the last drain.
+
+    Keys are kept as bytes (as they come from Kafka): 16 bytes less per subject than str.
+    """
 
     def __init__(self, partitions: int) -> None:
         self.partitions = partitions
-        self._data: dict[str, bytes] = {}
-        self._changed: dict[str, bytes | None] = {}
+        self._data: dict[bytes, bytes] = {}
+        self._changed: dict[bytes, bytes | None] = {}
 
     def __getitem__(self, key: str) -> bytes:
-        return self._data[key]
+        return self._data[key.encode()]
 
     def get(self, key: str, default: bytes | None = None) -> bytes | None:  # type: ignore[override]
         """Return the state of *key* (the hot path: one dict lookup)."""
-        return self._data.get(key, default)
+        return self._data.get(key.encode(), default)
 
     def __setitem__(self, key: str, value: bytes) -> None:
-        self._data[key] = value
-        self._changed[key] = value
+        raw = key.encode()
+        self._data[raw] = value
+        self._changed[raw] = value
 
     def __delitem__(self, key: str) -> None:
-        del self._data[key]
-        self._changed[key] = None
+        raw = key.encode()
+        del self._data[raw]
+        self._changed[raw] = None
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
+        return (key.decode() for key in self._data)
 
     def __len__(self) -> int:
         return len(self._data)
@@ -53,8 +58,7 @@ class ChangelogTable(MutableMapping[str, bytes]):
     def drain(self) -> list[tuple[int, bytes, bytes | None]]:
         """Return (partition, key, value or None for a delete) of every change, and forget them."""
         changes = [
-            (partition_of(key.encode(), self.partitions), key.encode(), value)
-            for key, value in self._changed.items()
+            (partition_of(key, self.partitions), key, value) for key, value in self._changed.items()
         ]
         self._changed.clear()
         return changes
@@ -62,11 +66,11 @@ class ChangelogTable(MutableMapping[str, bytes]):
     def load(self, key: bytes, value: bytes | None) -> None:
         """Apply one record read back from the changelog (None or empty: deleted)."""
         if value:
-            self._data[key.decode()] = value
+            self._data[key] = value
         else:
-            self._data.pop(key.decode(), None)
+            self._data.pop(key, None)
 
     def forget(self, partitions: set[int]) -> None:
         """Drop the state of partitions this router no longer owns."""
-        for key in [k for k in self._data if partition_of(k.encode(), self.partitions) in partitions]:
+        for key in [k for k in self._data if partition_of(k, self.partitions) in partitions]:
             del self._data[key]

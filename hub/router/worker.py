@@ -33,6 +33,7 @@ from hub.audit.reader import TopicReader
 from hub.catalog import load_catalog
 from hub.codec import AvroCodec
 from hub.exceptions import ConfigurationError
+from hub.lifecycle import Lifecycle
 from hub.logging import get_logger
 from hub.metrics import observe_routed, serve_metrics
 from hub.router.build import build_core
@@ -101,7 +102,7 @@ class _Rebalance(ConsumerRebalanceListener):
         await self._worker.adopt({tp.partition for tp in assigned})
 
 
-class RouterWorker:
+class RouterWorker(Lifecycle):
     """One router in the consumer group; an async context manager with start/stop."""
 
     def __init__(
@@ -128,7 +129,8 @@ class RouterWorker:
             fetch_max_wait_ms=kafka.fetch_max_wait_ms,
             session_timeout_ms=kafka.session_timeout_ms,
             heartbeat_interval_ms=min(3_000, kafka.session_timeout_ms // 3),
-            max_partition_fetch_bytes=4 * 1024 * 1024,
+            # each assigned partition may hold one fetch in memory: 54 inputs x 256 KB
+            max_partition_fetch_bytes=256 * 1024,
             partition_assignment_strategy=(RangePartitionAssignor,),
             **self._options,
         )
@@ -163,13 +165,6 @@ class RouterWorker:
             await self._consumer.stop()
             await self._producer.stop()
         log.info("router_stopped")
-
-    async def __aenter__(self) -> RouterWorker:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
 
     async def _ensure_changelog(self) -> None:
         admin = AIOKafkaAdminClient(**self._options)
@@ -208,7 +203,8 @@ class RouterWorker:
         if gained:
             began = time.monotonic()
             restored = 0
-            async for record in TopicReader(self._options).read([self.changelog]):
+            reader = TopicReader(self._options, partition_fetch_bytes=256 * 1024)
+            async for record in reader.read([self.changelog]):
                 if record.partition in gained and record.key is not None:
                     self.table.load(record.key, record.value)
                     restored += 1
