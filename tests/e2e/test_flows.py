@@ -14,13 +14,12 @@ from typing import Any
 
 import httpx
 import pytest
-from aiohttp import web
 
 from connectors.base.service import ConnectorService
 from connectors.registry import SERVICES, simulator_app
 from hub import paths
-from hub.broker.process import free_port
 from hub.codec import AvroCodec, SchemaStore
+from tests.simulated import serving, until_faults
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -38,12 +37,7 @@ async def stack(router, catalog_applied: str) -> AsyncIterator[dict[str, str]]:
     urls: dict[str, str] = {}
     async with AsyncExitStack() as stack:
         for code in SERVICES:
-            runner = web.AppRunner(simulator_app(code), access_log=None)
-            await runner.setup()
-            stack.push_async_callback(runner.cleanup)
-            port = free_port()
-            await web.TCPSite(runner, "127.0.0.1", port).start()
-            urls[code] = f"http://127.0.0.1:{port}"
+            urls[code] = await stack.enter_async_context(serving(simulator_app(code)))
         for code in SERVICES:
             await stack.enter_async_context(
                 ConnectorService(
@@ -74,15 +68,6 @@ async def _received(url: str, kind: str, predicate, timeout_s: float = 60) -> li
             ]
             if items or time.monotonic() > deadline:
                 return items
-            await asyncio.sleep(0.2)
-
-
-async def _until_faults(url: str, count: int, timeout_s: float = 60) -> None:
-    """Wait until the simulator has failed *count* requests on purpose."""
-    async with httpx.AsyncClient(base_url=url) as client:
-        deadline = time.monotonic() + timeout_s
-        while (await client.get("/health")).json()["faults_injected"] < count:
-            assert time.monotonic() < deadline, "the connector never tried to deliver"
             await asyncio.sleep(0.2)
 
 
@@ -192,7 +177,7 @@ async def test_5xx_burst_delays_but_loses_and_duplicates_nothing(stack) -> None:
         "updated_at": int(time.time() * 1000),
     }
     await _post(stack["VDAB"], "/admin/vacancies", vacancy, format="canonical")
-    await _until_faults(stack["ACTIRIS"], 3)
+    await until_faults(stack["ACTIRIS"], 3)
     assert not await _received(
         stack["ACTIRIS"], "vacancies", lambda i: vacancy["vacancy_id"] in json.dumps(i), timeout_s=0
     )

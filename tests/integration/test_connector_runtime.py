@@ -10,14 +10,12 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from aiohttp import web
 
 import connectors.base.service as service_module
 from connectors.base.mapping import VacancyMapping
@@ -27,6 +25,7 @@ from hub import paths
 from hub.broker.process import free_port
 from hub.codec import AvroCodec, SchemaStore
 from tests.integration.kafka_io import read_until
+from tests.simulated import serving, until, until_faults
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
@@ -50,16 +49,9 @@ class PassThrough(VacancyMapping):
         return str(native["vacancy_id"])
 
 
-@asynccontextmanager
-async def simulated(code: str) -> AsyncIterator[str]:
-    runner = web.AppRunner(create_simulator(code, PassThrough()), access_log=None)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
+def simulated(code: str) -> AbstractAsyncContextManager[str]:
+    """Serve a service's simulated API with the pass-through format; yield its URL."""
+    return serving(create_simulator(code, PassThrough()))
 
 
 def connector(code: str, url: str, bootstrap: str, **options: Any) -> ConnectorService:
@@ -86,15 +78,6 @@ async def _received(url: str, kind: str, predicate, timeout_s: float = 60) -> li
             await asyncio.sleep(0.3)
 
 
-async def _until_faults(url: str, count: int, timeout_s: float = 60) -> None:
-    """Wait until the simulator has failed *count* requests on purpose."""
-    async with httpx.AsyncClient(base_url=url) as client:
-        deadline = time.monotonic() + timeout_s
-        while (await client.get("/health")).json()["faults_injected"] < count:
-            assert time.monotonic() < deadline, "the connector never tried to deliver"
-            await asyncio.sleep(0.2)
-
-
 async def test_vacancy_posted_at_one_service_is_delivered_once_despite_a_5xx_burst(
     router, catalog_applied: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -113,7 +96,7 @@ async def test_vacancy_posted_at_one_service_is_delivered_once_despite_a_5xx_bur
         ):
             async with httpx.AsyncClient(base_url=vdab_url) as vdab:
                 await vdab.post("/admin/vacancies", json=vacancy)
-            await _until_faults(forem_url, 3)  # deliveries fail and are retried meanwhile
+            await until_faults(forem_url, 3)  # deliveries fail and are retried meanwhile
             async with httpx.AsyncClient(base_url=forem_url) as forem:
                 assert (await forem.get("/api/received")).json().get("vacancies") is None
                 await forem.post("/admin/faults", json={"error_rate": 0.0})
@@ -159,10 +142,7 @@ async def test_cursor_is_kept_in_kafka_and_a_restart_does_not_republish(
                 }
                 await api.post("/admin/vacancies", json=vacancy)
         async with connector("ADG", url, catalog_applied) as first:
-            deadline = time.monotonic() + 30
-            while first.inbound.published < 3:
-                assert time.monotonic() < deadline
-                await asyncio.sleep(0.2)
+            await until(lambda: first.inbound.published >= 3)
         async with connector("ADG", url, catalog_applied) as second:
             await asyncio.sleep(2)
             assert second.inbound.published == 0
@@ -178,10 +158,7 @@ async def test_unmappable_record_goes_to_dead_letters_with_its_json(
         async with httpx.AsyncClient(base_url=url) as api:
             await api.post("/admin/vacancies", json=broken)
         async with connector("BF", url, catalog_applied) as running:
-            deadline = time.monotonic() + 30
-            while running.inbound.dead_letters < 1:
-                assert time.monotonic() < deadline
-                await asyncio.sleep(0.2)
+            await until(lambda: running.inbound.dead_letters >= 1)
     letters = await read_until(
         catalog_applied,
         ["hub.deadletter"],

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from aiohttp import web
 
 from connectors.base.exceptions import UpstreamRejectedError
 from connectors.base.mapping import VacancyMapping
 from connectors.base.simulator import STATE, create_simulator
 from connectors.ft import simulator as ft_simulator
 from connectors.ft.api import SEARCH_PATH, FranceTravailClient
-from hub.broker.process import free_port
+from tests.simulated import serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 
@@ -33,7 +33,8 @@ class _Native(VacancyMapping):
         return native["id"]
 
 
-async def _serve(offers: int, rate_per_s: float = 50.0) -> tuple[web.AppRunner, str]:
+def _served(offers: int, rate_per_s: float = 50.0) -> AbstractAsyncContextManager[str]:
+    """Serve France Travail's simulated API holding *offers* offers; yield its URL."""
     app = create_simulator("FT", _Native())
     ft_simulator.add_routes(app, rate_per_s=rate_per_s)
     created = datetime.now(UTC) - timedelta(hours=1)
@@ -48,11 +49,7 @@ async def _serve(offers: int, rate_per_s: float = 50.0) -> tuple[web.AppRunner, 
                 "dateActualisation": stamp,
             },
         )
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    return runner, f"http://127.0.0.1:{port}"
+    return serving(app)
 
 
 def _client(
@@ -69,63 +66,42 @@ def _client(
 
 async def test_harvest_pages_through_206_ranges() -> None:
     """400 offers come in three pages (206, 206, 200), all of them, once each."""
-    runner, url = await _serve(400)
-    try:
-        async with httpx.AsyncClient(base_url=url) as http:
-            offers, cursor = await _client(http).changes("vacancies", None)
-        assert sorted(o["id"] for o in offers) == [f"{n:03d}KLTP" for n in range(400)]
-        assert int(cursor) > 0
-    finally:
-        await runner.cleanup()
+    async with _served(400) as url, httpx.AsyncClient(base_url=url) as http:
+        offers, cursor = await _client(http).changes("vacancies", None)
+    assert sorted(o["id"] for o in offers) == [f"{n:03d}KLTP" for n in range(400)]
+    assert int(cursor) > 0
 
 
 async def test_client_keeps_under_the_service_rate_limit() -> None:
     """Seven pages against a service allowing 3.5 requests/s: the client never meets a 429."""
-    runner, url = await _serve(1000, rate_per_s=3.5)
-    try:
-        async with httpx.AsyncClient(base_url=url) as http:
-            client = _client(http, rate=3.0)
-            offers, _ = await client.changes("vacancies", None)
-        assert len(offers) == 1000
-        assert client.retries == 0
-    finally:
-        await runner.cleanup()
+    async with _served(1000, rate_per_s=3.5) as url, httpx.AsyncClient(base_url=url) as http:
+        client = _client(http, rate=3.0)
+        offers, _ = await client.changes("vacancies", None)
+    assert len(offers) == 1000
+    assert client.retries == 0
 
 
 async def test_range_larger_than_150_is_refused_like_the_real_api() -> None:
     """range=0-199 answers 400 with France Travail's error body."""
-    runner, url = await _serve(10)
-    try:
-        async with httpx.AsyncClient(base_url=url) as http:
-            client = _client(http)
-            headers = await client._bearer()
-            answer = await http.get(SEARCH_PATH, params={"range": "0-199"}, headers=headers)
-        assert answer.status_code == 400
-        assert answer.json()["message"] == "La plage de résultats demandée est trop importante."
-    finally:
-        await runner.cleanup()
+    async with _served(10) as url, httpx.AsyncClient(base_url=url) as http:
+        headers = await _client(http)._bearer()
+        answer = await http.get(SEARCH_PATH, params={"range": "0-199"}, headers=headers)
+    assert answer.status_code == 400
+    assert answer.json()["message"] == "La plage de résultats demandée est trop importante."
 
 
 async def test_wrong_credentials_are_rejected_not_retried() -> None:
     """A bad client secret gives 401 at once: retrying cannot help."""
-    runner, url = await _serve(1)
-    try:
-        async with httpx.AsyncClient(base_url=url) as http:
-            with pytest.raises(UpstreamRejectedError) as caught:
-                await _client(http, secret="wrong").changes("vacancies", None)
-        assert caught.value.status == 401
-    finally:
-        await runner.cleanup()
+    async with _served(1) as url, httpx.AsyncClient(base_url=url) as http:
+        with pytest.raises(UpstreamRejectedError) as caught:
+            await _client(http, secret="wrong").changes("vacancies", None)
+    assert caught.value.status == 401
 
 
 async def test_server_rate_limit_429_is_retried_until_it_passes() -> None:
     """With the server at 1 request/s and the client at 20/s, 429s are retried, nothing lost."""
-    runner, url = await _serve(400, rate_per_s=1.0)
-    try:
-        async with httpx.AsyncClient(base_url=url) as http:
-            client = _client(http, rate=20.0)
-            offers, _ = await client.changes("vacancies", None)
-        assert len(offers) == 400
-        assert client.retries >= 1
-    finally:
-        await runner.cleanup()
+    async with _served(400, rate_per_s=1.0) as url, httpx.AsyncClient(base_url=url) as http:
+        client = _client(http, rate=20.0)
+        offers, _ = await client.changes("vacancies", None)
+    assert len(offers) == 400
+    assert client.retries >= 1
