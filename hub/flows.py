@@ -11,11 +11,12 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import KafkaError
 
 from hub.codec import AvroCodec, CodecError
 from hub.logging import get_logger
+from hub.partitions import topic_partitions
 
 __all__ = ["FlowCounter"]
 
@@ -55,12 +56,7 @@ class FlowCounter:
         )
         await consumer.start()
         try:
-            await consumer.topics()  # fetches metadata, so partitions_for_topic answers
-            partitions = [
-                TopicPartition(topic, p)
-                for topic in ("hub.audit", "hub.deadletter")
-                for p in consumer.partitions_for_topic(topic) or ()
-            ]
+            partitions = await topic_partitions(consumer, ("hub.audit", "hub.deadletter"))
             consumer.assign(partitions)
             await consumer.seek_to_beginning(*partitions)
             while True:

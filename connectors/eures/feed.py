@@ -25,6 +25,7 @@ from hub.catalog import Catalog
 from hub.codec import AvroCodec, CodecError
 from hub.deadletters import DEADLETTER_TOPIC, dead_letter_for
 from hub.logging import get_logger
+from hub.partitions import topic_partitions
 
 __all__ = ["VacancyFeed", "vacancy_topics"]
 
@@ -70,12 +71,7 @@ class VacancyFeed:
     async def start(self) -> None:
         """Assign every partition of the topics at its beginning; note where the end is now."""
         await self._consumer.start()
-        await self._consumer.topics()
-        partitions = [
-            TopicPartition(topic, partition)
-            for topic in self._topics
-            for partition in sorted(self._consumer.partitions_for_topic(topic) or ())
-        ]
+        partitions = await topic_partitions(self._consumer, self._topics)
         if partitions:
             self._consumer.assign(partitions)
             await self._consumer.seek_to_beginning(*partitions)

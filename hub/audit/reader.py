@@ -16,6 +16,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
+from hub.partitions import topic_partitions
+
 __all__ = ["Position", "TopicReader", "parse_position"]
 
 
@@ -66,12 +68,7 @@ class TopicReader:
         await consumer.start()
         try:
             started_ms = int(time.time() * 1000)
-            await consumer.topics()
-            partitions = [
-                TopicPartition(t, p)
-                for t in topics
-                for p in sorted(consumer.partitions_for_topic(t) or ())
-            ]
+            partitions = await topic_partitions(consumer, topics)
             if not partitions:
                 return
             consumer.assign(partitions)
@@ -109,12 +106,7 @@ class TopicReader:
         consumer = AIOKafkaConsumer(enable_auto_commit=False, **self._options)
         await consumer.start()
         try:
-            await consumer.topics()
-            partitions = [
-                TopicPartition(t, p)
-                for t in topics
-                for p in sorted(consumer.partitions_for_topic(t) or ())
-            ]
+            partitions = await topic_partitions(consumer, topics)
             found = await consumer.beginning_offsets(partitions) if partitions else {}
             return {(tp.topic, tp.partition): offset for tp, offset in found.items()}
         finally:

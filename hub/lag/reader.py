@@ -18,6 +18,7 @@ from aiokafka.errors import KafkaError
 
 from hub.lag.exceptions import LagError, LagReadError
 from hub.lifecycle import Lifecycle
+from hub.partitions import partitions_of
 
 __all__ = ["GroupOffsets", "OffsetReader", "Snapshot"]
 
@@ -100,12 +101,7 @@ class OffsetReader(Lifecycle):
         try:
             await consumer.topics()  # refreshes metadata, so new partitions are seen
             by_group = {
-                group: tuple(
-                    TopicPartition(topic, p)
-                    for topic in topics
-                    for p in sorted(consumer.partitions_for_topic(topic) or ())
-                )
-                for group, topics in groups.items()
+                group: tuple(partitions_of(consumer, topics)) for group, topics in groups.items()
             }
             members = await self._members(list(groups))
             offsets = {}
