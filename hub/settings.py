@@ -101,7 +101,10 @@ class RouterSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="HUB_ROUTER_", extra="ignore")
 
-    app_id: str = Field(default="hub-router", description="Consumer group and faust app id.")
+    app_id: str = Field(
+        default="hub-router",
+        description="Consumer group of the router; its state topic is <app id>-subject-state.",
+    )
     pseudonym_keys_file: Path | None = Field(
         default=None,
         description=(
