@@ -278,7 +278,7 @@ def create_worker(hub: HubSettings, kafka: KafkaSettings, router: RouterSettings
         table=table,
     )
     if router.metrics_port:
-        serve_metrics(router.metrics_port)
+        serve_metrics(router.metrics_port, router.metrics_host)
     log.info(
         "router_created",
         app_id=router.app_id,
