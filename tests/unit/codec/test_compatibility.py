@@ -32,44 +32,34 @@ def _with_field(schema: dict, field: dict) -> dict:
     return dict(schema, fields=[*schema["fields"], field])
 
 
+def _check_place_with(tmp_path: Path, field: dict) -> list:
+    """Commit Place, Kind and Trip, add *field* to Place, and check against the commit."""
+    repo, folder = _repo_with(tmp_path, PLACE, KIND, TRIP)
+    write_schemas(folder, _with_field(PLACE, field))
+    store = SchemaStore.from_directory(folder)
+    return check_store(store, GitSchemaSource(repo, "HEAD", "schemas/avro"))
+
+
+OPTIONAL_NUTS3 = {"name": "nuts3", "type": ["null", "string"], "default": None, "doc": "d"}
+
+
 def test_added_field_with_default_is_compatible(tmp_path: Path) -> None:
     """Adding an optional field keeps old data readable."""
-    repo, folder = _repo_with(tmp_path, PLACE, KIND, TRIP)
-    write_schemas(
-        folder,
-        _with_field(
-            PLACE, {"name": "nuts3", "type": ["null", "string"], "default": None, "doc": "d"}
-        ),
-    )
-    store = SchemaStore.from_directory(folder)
-    findings = check_store(store, GitSchemaSource(repo, "HEAD", "schemas/avro"))
+    findings = _check_place_with(tmp_path, OPTIONAL_NUTS3)
     problems = [f.problem for f in findings if "not archived" not in f.problem]
     assert problems == []
 
 
 def test_added_field_without_default_is_named(tmp_path: Path) -> None:
     """A required new field cannot be filled from old data; the finding says where."""
-    repo, folder = _repo_with(tmp_path, PLACE, KIND, TRIP)
-    write_schemas(folder, _with_field(PLACE, {"name": "nuts3", "type": "string", "doc": "d"}))
-    findings = check_store(
-        SchemaStore.from_directory(folder), GitSchemaSource(repo, "HEAD", "schemas/avro")
-    )
+    findings = _check_place_with(tmp_path, {"name": "nuts3", "type": "string", "doc": "d"})
     assert any(f.record == "t.ns.Place" and "nuts3" in f.problem for f in findings)
     assert any(f.record == "t.ns.Trip" for f in findings), "the parent embeds Place"
 
 
 def test_changed_record_without_archive_is_reported(tmp_path: Path) -> None:
     """A record whose old version is not archived would leave old messages undecodable."""
-    repo, folder = _repo_with(tmp_path, PLACE, KIND, TRIP)
-    write_schemas(
-        folder,
-        _with_field(
-            PLACE, {"name": "nuts3", "type": ["null", "string"], "default": None, "doc": "d"}
-        ),
-    )
-    findings = check_store(
-        SchemaStore.from_directory(folder), GitSchemaSource(repo, "HEAD", "schemas/avro")
-    )
+    findings = _check_place_with(tmp_path, OPTIONAL_NUTS3)
     assert {f.record for f in findings if "not archived" in f.problem} == {
         "t.ns.Place",
         "t.ns.Trip",
