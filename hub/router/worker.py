@@ -143,6 +143,8 @@ class RouterWorker(Lifecycle):
         )
         self._sink = BatchSink(self._producer)
         self._owned: set[int] = set()
+        # held while a batch is routed and queued, so a rebalance sees it whole or not at all
+        self._batch_lock = asyncio.Lock()
         self._in_flight: list[tuple[list[asyncio.Future], dict[TopicPartition, int]]] = []
         self._acked: dict[TopicPartition, int] = {}
         self._committed_at = time.monotonic()
@@ -189,6 +191,10 @@ class RouterWorker(Lifecycle):
 
     async def settle(self) -> None:
         """Wait for every in-flight batch, then commit all acknowledged offsets."""
+        async with self._batch_lock:
+            await self._settle()
+
+    async def _settle(self) -> None:
         for futures, offsets in self._in_flight:
             await asyncio.gather(*futures)
             self._acked.update(offsets)
@@ -196,7 +202,15 @@ class RouterWorker(Lifecycle):
         await self._commit()
 
     async def adopt(self, partitions: set[int]) -> None:
-        """Load the state and chain heads of newly assigned partitions; drop the rest."""
+        """Load the state and chain heads of newly assigned partitions; drop the rest.
+
+        Chain heads of audit partitions kept through a rebalance stay as they are: this
+        router wrote their last records, some perhaps not yet readable.
+        """
+        async with self._batch_lock:
+            await self._adopt(partitions)
+
+    async def _adopt(self, partitions: set[int]) -> None:
         lost, gained = self._owned - partitions, partitions - self._owned
         self.table.forget(lost)
         self._acked = {tp: o for tp, o in self._acked.items() if tp.partition in partitions}
@@ -215,7 +229,8 @@ class RouterWorker(Lifecycle):
                 subjects=len(self.table),
                 seconds=round(time.monotonic() - began, 1),
             )
-        audit = sorted({p % self.core.audit_partitions for p in partitions})
+        kept = {p % self.core.audit_partitions for p in self._owned & partitions}
+        audit = sorted({p % self.core.audit_partitions for p in partitions} - kept)
         heads = await asyncio.gather(
             *(read_chain_head(self._options, self.core.codec, p) for p in audit)
         )
@@ -233,14 +248,15 @@ class RouterWorker(Lifecycle):
         """
         while not stop.is_set():
             batch = await self._consumer.getmany(timeout_ms=100, max_records=_MAX_RECORDS)
-            if batch:
-                await self._route(batch)
-            while len(self._in_flight) > (1 if batch else 0):
-                futures, offsets = self._in_flight.pop(0)
-                await asyncio.gather(*futures)
-                self._acked.update(offsets)
-            if time.monotonic() - self._committed_at >= self._router.commit_interval_s:
-                await self._commit()
+            async with self._batch_lock:
+                if batch:
+                    await self._route(batch)
+                while len(self._in_flight) > (1 if batch else 0):
+                    futures, offsets = self._in_flight.pop(0)
+                    await asyncio.gather(*futures)
+                    self._acked.update(offsets)
+                if time.monotonic() - self._committed_at >= self._router.commit_interval_s:
+                    await self._commit()
 
     async def _route(self, batch: Mapping[TopicPartition, list[Any]]) -> None:
         outputs: list[OutputRecord] = []
