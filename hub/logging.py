@@ -1,7 +1,7 @@
 """One place that configures structlog for every hub process.
 
 JSON lines when stderr is not a terminal (services, CI), a readable console
-rendering when it is. Library loggers (aiokafka, faust, mode) are raised to
+rendering when it is. Library loggers (aiokafka, httpx, asyncio) are raised to
 WARNING because their DEBUG chatter costs CPU on the hot path.
 """
 
@@ -17,7 +17,7 @@ __all__ = ["configure_logging", "get_logger"]
 
 LogFormat = Literal["auto", "json", "console"]
 
-_NOISY_LIBRARIES = ("aiokafka", "kafka", "faust", "mode", "httpx", "httpcore", "asyncio")
+_NOISY_LIBRARIES = ("aiokafka", "kafka", "httpx", "httpcore", "asyncio")
 
 
 def configure_logging(level: str = "INFO", fmt: LogFormat = "auto") -> None:

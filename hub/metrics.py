@@ -7,8 +7,7 @@ Three kinds of process export them, each on its own ``/metrics``:
   they are counted once however many router replicas run and include what happened
   before the monitor started;
 - the router: what only the process knows, i.e. events read, dead letters it wrote and
-  the time a decision takes (a prometheus-client HTTP server on HUB_ROUTER_METRICS_PORT,
-  since the faust web server is off);
+  the time a decision takes (a prometheus-client HTTP server on HUB_ROUTER_METRICS_PORT);
 - each connector, on its health port: deliveries, retries, failures and the latency of
   the service's API.
 
