@@ -26,7 +26,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.coordinator.assignors.range import RangePartitionAssignor
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
 from hub.audit import GENESIS_HASH
 from hub.audit.reader import TopicReader
@@ -148,6 +148,7 @@ class RouterWorker(Lifecycle):
         self._in_flight: list[tuple[list[asyncio.Future], dict[TopicPartition, int]]] = []
         self._acked: dict[TopicPartition, int] = {}
         self._committed_at = time.monotonic()
+        self._commit_task: asyncio.Future | None = None
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -199,6 +200,8 @@ class RouterWorker(Lifecycle):
             await asyncio.gather(*futures)
             self._acked.update(offsets)
         self._in_flight.clear()
+        if self._commit_task is not None:
+            await self._commit_task
         await self._commit()
 
     async def adopt(self, partitions: set[int]) -> None:
@@ -256,7 +259,7 @@ class RouterWorker(Lifecycle):
                     await asyncio.gather(*futures)
                     self._acked.update(offsets)
                 if time.monotonic() - self._committed_at >= self._router.commit_interval_s:
-                    await self._commit()
+                    self._commit_in_background()
 
     async def _route(self, batch: Mapping[TopicPartition, list[Any]]) -> None:
         outputs: list[OutputRecord] = []
@@ -270,6 +273,18 @@ class RouterWorker(Lifecycle):
             for partition, key, value in self.table.drain()
         ]
         self._in_flight.append((await self._sink.send(outputs), offsets))
+
+    def _commit_in_background(self) -> None:
+        """Commit what is acknowledged without holding up routing (a commit is a round trip)."""
+        self._committed_at = time.monotonic()
+        if self._commit_task is None or self._commit_task.done():
+            self._commit_task = asyncio.ensure_future(self._commit_logged())
+
+    async def _commit_logged(self) -> None:
+        try:
+            await self._commit()
+        except KafkaError as exc:  # a rebalance under way: the next commit carries the offsets
+            log.warning("offsets_not_committed", error=str(exc))
 
     async def _commit(self) -> None:
         self._committed_at = time.monotonic()
