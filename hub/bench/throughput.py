@@ -10,6 +10,7 @@ gives an output its input's timestamp.)
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import time
 from dataclasses import dataclass
 
@@ -77,6 +78,8 @@ async def measure_throughput(
     env: BenchEnv, workload: Workload, *, peers: bool = True
 ) -> ThroughputRun:
     """Fill the inputs, then run the router, the aiokafka loop and the quixstreams app."""
+    if peers and importlib.util.find_spec("quixstreams") is None:
+        raise BenchError("quixstreams is not installed: pip install 'pes-hub[bench]', or --no-peers")
     trace_id = new_trace_id()
     now_ms = int(time.time() * 1000)
     await produce(env.options, workload.messages, lambda m: m.headers(trace_id, now_ms))
