@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 
 import typer
 
@@ -45,13 +46,21 @@ def bench(
         sections=chosen,
         peers=peers,
     )
-    with fail_on_hub_error():
-        figures = asyncio.run(
-            run_suite(
-                options,
-                settings(),
-                on_figures=lambda found: console.print(figures_table(found, "section done")),
-            )
+    async def run() -> list:
+        # SIGTERM cancels like Ctrl-C, so every broker and process the suite started is stopped
+        task = asyncio.current_task()
+        assert task is not None
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+        return await run_suite(
+            options,
+            settings(),
+            on_figures=lambda found: console.print(figures_table(found, "section done")),
         )
+
+    with fail_on_hub_error():
+        try:
+            figures = asyncio.run(run())
+        except asyncio.CancelledError as exc:
+            raise typer.Exit(code=143) from exc
     title = f"hub bench: {events:,} events, {subjects:,} subjects, median of {runs} run(s)"
     console.print(figures_table(figures, title))
