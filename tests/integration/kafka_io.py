@@ -15,8 +15,13 @@ async def read_until(
     topics: Iterable[str],
     done: Callable[[list[ConsumerRecord]], bool],
     timeout_s: float = 60.0,
+    quiet_s: float = 0.0,
 ) -> list[ConsumerRecord]:
-    """Read every partition of *topics* from the start until *done(records)* or time out."""
+    """Read every partition of *topics* from the start until *done(records)* or time out.
+
+    With *quiet_s*, go on reading after that until no record came for *quiet_s* seconds,
+    so that what the other partitions still hold is read too (to count duplicates).
+    """
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=50
     )
@@ -30,6 +35,11 @@ async def read_until(
             while not done(records):
                 for batch in (await consumer.getmany(timeout_ms=200)).values():
                     records.extend(batch)
+            last_record_at = asyncio.get_running_loop().time()
+            while asyncio.get_running_loop().time() - last_record_at < quiet_s:
+                for batch in (await consumer.getmany(timeout_ms=200)).values():
+                    records.extend(batch)
+                    last_record_at = asyncio.get_running_loop().time()
     finally:
         await consumer.stop()
     return records

@@ -75,7 +75,7 @@ async def _traffic(bootstrap: str) -> str:
     await asyncio.sleep(1.0)
     ids = []
     batch = []
-    for number in range(4):
+    for number in range(8):  # nine events on six partitions: one holds two, ten decisions
         vacancy = _sample("Vacancy") | {"vacancy_id": f"{jobseeker_id}-{number}"}
         message, event_id = _message(
             "pes.vdab.out.vacancy", "Vacancy", vacancy, f"VDAB:{vacancy['vacancy_id']}", now
