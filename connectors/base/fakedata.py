@@ -2,7 +2,8 @@
 
 Places come from ``data/towns.json`` (postal code, municipality, NUTS3 per service's
 region); occupations from the hub's crosswalk, with the cooperation zones' bottleneck
-flags; about a third of the jobseekers consent to mediation elsewhere.
+flags; about a third of the jobseekers consent to mediation elsewhere; people of other
+services are registered here as trainees for a training of a few months.
 """
 
 from __future__ import annotations
@@ -181,6 +182,28 @@ class FakeData:
             "valid_from": now_ms,
             "valid_until": None,
             "evidence_reference": f"{self.code.lower()}://consents",
+            "recorded_at": now_ms,
+        }
+
+    def registration(self, home_pes: str, now_ms: int) -> dict[str, Any]:
+        """Return a definitive TRAINEE Registration here of a person whose home is *home_pes*.
+
+        The training starts in one to eight weeks, on a day boundary as a training does,
+        and lasts three to nine months.
+        """
+        start = (now_ms // _DAY_MS + self._rng.randint(7, 56)) * _DAY_MS
+        return {
+            "registration_id": f"{self.code}-R{self._next():06d}",
+            "subject": {
+                "home_pes": home_pes,
+                "jobseeker_id": f"{home_pes}-{self._rng.randint(1, 999_999):06d}",
+            },
+            "pes": self.code,
+            "capacity": "TRAINEE",
+            "capacity_code": "000",
+            "vacancy": None,
+            "valid_from": start,
+            "valid_until": start + self._rng.randint(3, 9) * 30 * _DAY_MS,
             "recorded_at": now_ms,
         }
 

@@ -1,7 +1,8 @@
 """Inbound: read the service's API for changes since the stored cursor, publish canonically.
 
-Each record is mapped (vacancies from the native format), validated by encoding it, and
-published to ``pes.<pes>.out.<type>`` with CloudEvents headers; the event id derives
+Each record is mapped from the service's native format (vacancies, and the people kinds
+it declares one for; the others are the hub's JSON already), validated by encoding it,
+and published to ``pes.<pes>.out.<type>`` with CloudEvents headers; the event id derives
 from the service, kind and change position, so a re-read after a crash publishes the
 same ids and destinations drop the duplicates. The cursor is stored only after every
 record before it was acknowledged. A record that cannot be mapped becomes a dead letter
@@ -19,6 +20,7 @@ from connectors.base.cursors import CursorStore
 from connectors.base.exceptions import MappingError
 from connectors.base.kinds import INBOUND, InboundKind
 from connectors.base.link import ServiceLink
+from connectors.registry import RecordMapping, record_mappings
 from hub.codec import CloudEvent, CodecError, new_traceparent
 from hub.deadletters import DEADLETTER_TOPIC, dead_letter
 from hub.logging import get_logger
@@ -35,6 +37,11 @@ class Inbound:
         self.code = link.code
         self._link = link
         self._cursors = cursors
+        # the kinds read from a native format; the others are the hub's JSON already
+        self._mappings: dict[str, RecordMapping] = {
+            "vacancies": link.mapping,
+            **record_mappings(link.code),
+        }
         self.published = 0
         self.dead_letters = 0
 
@@ -62,8 +69,9 @@ class Inbound:
     async def _publish(self, kind: InboundKind, item: dict[str, Any]) -> Any:
         position = str(item.pop("_seq", ""))
         topic = f"pes.{self.code.lower()}.out.{kind.event_type}"
+        mapping = self._mappings.get(kind.kind)
         try:
-            record = self._link.mapping.to_canonical(item) if kind.event_type == "vacancy" else item
+            record = mapping.to_canonical(item) if mapping else item
             value = self._link.codec.encode(kind.schema, record)
             key = kind.key(record)
         except (MappingError, CodecError, KeyError, TypeError, ValueError) as exc:

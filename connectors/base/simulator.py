@@ -1,16 +1,18 @@
 """A simulated service API: a real HTTP server on loopback with realistic, stateful data.
 
-It speaks the service's own vacancy format (through its mapping), and the hub's JSON
-form of the canonical records for people (consents, registrations, profiles, feedback),
-for which the services publish no format. It shows what it received, and it can be told
-to be slow or to fail, for fault tests.
+It speaks the service's own vacancy format (through its mapping), and for people
+(consents, registrations, profiles, feedback) the native form a service declares for a
+kind (Bruxelles Formation's referrals), else the hub's JSON form of the canonical
+records, for which the services publish no format. It shows what it received, and it
+can be told to be slow or to fail, for fault tests.
 
     GET    /api/changes/{kind}?since=&limit=   vacancies | jobseekers | consents | registrations | feedback
     POST   /api/inbox/{kind}                   vacancies | jobseekers | feedback | decisions (Idempotency-Key)
     DELETE /api/jobseekers/{subject}?event_ids= erasure (Idempotency-Key)
     GET    /api/received                       what the hub delivered here
-    POST   /admin/{kind}                       publish a record of this service (native vacancy or canonical)
-    POST   /admin/generate?count=N             realistic vacancies, jobseekers, a third with consent
+    POST   /admin/{kind}                       publish a record of this service (native, or ?format=canonical)
+    POST   /admin/generate?count=N             realistic vacancies, jobseekers, a third with consent,
+                                               and a few natively mapped registrations of others' people
     POST   /admin/faults                       {"latency_ms": 0, "error_rate": 0.0, "hang_s": 0.0, "hang_rate": 0.0}
     GET    /health
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +31,7 @@ from aiohttp import web
 from connectors.base.exceptions import MappingError
 from connectors.base.fakedata import FakeData
 from connectors.base.mapping import VacancyMapping
-from connectors.registry import SERVICES
+from connectors.registry import SERVICES, RecordMapping
 from hub.logging import get_logger
 
 __all__ = ["FAKE", "STATE", "Faults", "SimulatorState", "create_simulator"]
@@ -55,6 +58,7 @@ class SimulatorState:
 
     code: str
     mapping: VacancyMapping
+    records: Mapping[str, RecordMapping] = field(default_factory=dict)
     changes: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
     received: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     idempotency: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -78,9 +82,19 @@ STATE: web.AppKey[SimulatorState] = web.AppKey("state", SimulatorState)
 FAKE: web.AppKey[FakeData] = web.AppKey("fake", FakeData)
 
 
-def create_simulator(code: str, mapping: VacancyMapping, *, seed: int = 7) -> web.Application:
-    """Return the aiohttp application of one simulated service."""
-    state = SimulatorState(code=code, mapping=mapping)
+def create_simulator(
+    code: str,
+    mapping: VacancyMapping,
+    *,
+    records: Mapping[str, RecordMapping] | None = None,
+    seed: int = 7,
+) -> web.Application:
+    """Return the aiohttp application of one simulated service.
+
+    *records* are the native forms the service declares for people kinds; the other
+    kinds are the hub's JSON.
+    """
+    state = SimulatorState(code=code, mapping=mapping, records=records or {})
     fake = FakeData(code, seed)
     app = web.Application(middlewares=[_faults_middleware])
     app[STATE] = state
@@ -203,8 +217,9 @@ async def _admin_publish(request: web.Request) -> web.Response:
     if kind not in OUT_KINDS:
         return web.json_response({"error": f"unknown kind {kind}"}, status=404)
     item = await request.json()
-    if kind == "vacancies" and request.query.get("format") == "canonical":
-        item = state.mapping.from_canonical(item)
+    mapping = state.mapping if kind == "vacancies" else state.records.get(kind)
+    if mapping and request.query.get("format") == "canonical":
+        item = mapping.from_canonical(item)
     return web.json_response({"seq": state.publish(kind, item)}, status=201)
 
 
@@ -222,7 +237,20 @@ async def _generate(request: web.Request) -> web.Response:
             state.publish("consents", fake.consent(profile, now - 1000, fake.pick(others, 2)))
             consents += 1
         state.publish("jobseekers", profile)
-    return web.json_response({"generated": count, "consents": consents, "sequence": state.sequence})
+    registrations = 0
+    if referrals := state.records.get("registrations"):
+        registrations = max(1, count // 3)
+        for _ in range(registrations):
+            registration = fake.registration(fake.pick(others)[0], now)
+            state.publish("registrations", referrals.from_canonical(registration))
+    return web.json_response(
+        {
+            "generated": count,
+            "consents": consents,
+            "registrations": registrations,
+            "sequence": state.sequence,
+        }
+    )
 
 
 async def _set_faults(request: web.Request) -> web.Response:
