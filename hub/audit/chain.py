@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from hub.audit.writer import DECISION_RECORD, DecisionWriter
 from hub.codec import AvroCodec
-from hub.exceptions import ConfigurationError
 
 __all__ = [
     "DECISION_RECORD",
@@ -24,7 +24,6 @@ __all__ = [
     "decision_hash",
 ]
 
-DECISION_RECORD = "be.pes.hub.RoutingDecision"
 GENESIS_HASH = "0" * 64
 _HASH_PREFIX = b"\x80\x01"  # Avro length of a 64-character string: zigzag varint of 64
 
@@ -33,11 +32,6 @@ def decision_hash(codec: AvroCodec, decision: dict[str, Any]) -> str:
     """Return the hash a decision must carry, given its ``prev_hash``."""
     unsealed = dict(decision, hash="")
     return hashlib.sha256(codec.encode(DECISION_RECORD, unsealed)).hexdigest()
-
-
-def _hash_is_last(codec: AvroCodec) -> bool:
-    fields = codec.store.current(DECISION_RECORD).expanded["fields"]
-    return fields[-1]["name"] == "hash" and fields[-1]["type"] == "string"
 
 
 class AuditChain:
@@ -49,9 +43,7 @@ class AuditChain:
     """
 
     def __init__(self, codec: AvroCodec, heads: dict[int, str] | None = None) -> None:
-        if not _hash_is_last(codec):
-            raise ConfigurationError(f"{DECISION_RECORD} must end with the string field 'hash'")
-        self._codec = codec
+        self.writer = DecisionWriter(codec)
         self._heads: dict[int, str] = dict(heads or {})
 
     def head(self, partition: int) -> str:
@@ -62,11 +54,12 @@ class AuditChain:
         """Adopt the head read back from the topic (after a restart or rebalance)."""
         self._heads[partition] = head
 
-    def seal(self, partition: int, decision: dict[str, Any]) -> bytes:
-        """Chain *decision* onto *partition*; return its encoded bytes, ready to produce."""
-        unsealed = self._codec.encode(
-            DECISION_RECORD, dict(decision, prev_hash=self.head(partition), hash="")
-        )
+    def seal(self, partition: int, body: bytes) -> bytes:
+        """Chain a decision onto *partition*; return its encoded bytes, ready to produce.
+
+        *body* is the decision encoded up to its chain fields (``DecisionWriter.body``).
+        """
+        unsealed = body + self.writer.chain_fields(self.head(partition))
         digest = hashlib.sha256(unsealed).hexdigest()
         self._heads[partition] = digest
         return unsealed[:-1] + _HASH_PREFIX + digest.encode("ascii")

@@ -17,9 +17,10 @@ import struct
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["Writer", "compile_writer"]
+__all__ = ["Writer", "compile_field_writers", "compile_writer"]
 
 Writer = Callable[[bytearray, Any], None]
+_Field = tuple[str, Writer, bool, Any]  # name, writer, has a default, the default
 
 _INT_RANGE = (-(2**31), 2**31 - 1)
 _LONG_RANGE = (-(2**63), 2**63 - 1)
@@ -143,19 +144,16 @@ class _Compiler:
         self.writers[schema["name"]] = writer
         return writer
 
-    def _record(self, schema: Mapping[str, Any]) -> Writer:
+    def fields(self, schema: Mapping[str, Any]) -> tuple[_Field, ...]:
+        """Return the writer of each field of a record schema, in schema order."""
         self.named[schema["name"]] = schema
-        order = []
-        for field in schema["fields"]:
-            writer = self.compile(field["type"])
-            order.append((field["name"], writer, "default" in field, field.get("default")))
-        fields = tuple(order)
+        return tuple(
+            (field["name"], self.compile(field["type"]), "default" in field, field.get("default"))
+            for field in schema["fields"]
+        )
 
-        def write(out: bytearray, value: Mapping[str, Any]) -> None:
-            get = value.get
-            for name, writer, has_default, default in fields:
-                writer(out, get(name, default) if has_default else value[name])
-
+    def _record(self, schema: Mapping[str, Any]) -> Writer:
+        write = _fields_writer(self.fields(schema))
         self.writers[schema["name"]] = write
         return write
 
@@ -235,6 +233,28 @@ class _Compiler:
             raise TypeError(f"{type(value).__name__} fits no branch of union {kinds}")
 
         return write_union
+
+
+def _fields_writer(fields: tuple[_Field, ...]) -> Writer:
+    def write(out: bytearray, value: Mapping[str, Any]) -> None:
+        get = value.get
+        for name, writer, has_default, default in fields:
+            writer(out, get(name, default) if has_default else value[name])
+
+    return write
+
+
+def compile_field_writers(expanded: Mapping[str, Any]) -> dict[str, Writer] | None:
+    """Return a writer per top-level field of a record schema (None: not compilable).
+
+    A record's Avro encoding is its fields' encodings one after the other, so a caller
+    may encode the parts that several records share once and join the bytes.
+    """
+    try:
+        compiler = _Compiler()
+        return {field[0]: _fields_writer((field,)) for field in compiler.fields(dict(expanded))}
+    except _NotCompilable:
+        return None
 
 
 def compile_writer(expanded: Mapping[str, Any]) -> Writer | None:

@@ -21,7 +21,7 @@ from hub.codec.exceptions import (
     UnknownFingerprintError,
     WrongTypeError,
 )
-from hub.codec.compiled import Writer, compile_writer
+from hub.codec.compiled import Writer, compile_field_writers, compile_writer
 from hub.codec.schemas import SchemaStore, SchemaVersion
 
 __all__ = ["HEADER_LENGTH", "MAGIC", "AvroCodec", "Decoded", "split_header"]
@@ -78,6 +78,18 @@ class AvroCodec:
             found = (version, MAGIC + version.fingerprint, compile_writer(version.expanded))
             self._writers[name] = found
         return found
+
+    def header(self, name: str) -> bytes:
+        """Return the single-object header (marker and fingerprint) of the current *name*."""
+        return self._writer(name)[1]
+
+    def field_writers(self, name: str) -> dict[str, Writer] | None:
+        """Return a writer per top-level field of the current *name* record, in order.
+
+        For records encoded in parts (see ``hub.audit.writer``); None when the schema
+        holds a union the compiled writers do not cover.
+        """
+        return compile_field_writers(self.store.current(name).expanded)
 
     def encode(self, name: str, record: dict[str, Any]) -> bytes:
         """Return the single-object encoding of *record* as the current *name* schema."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -128,7 +129,15 @@ class Agreements:
 
     def rules_for(self, event_type: str) -> tuple[Rule, ...]:
         """Return the rules about one event type, in file order."""
-        return tuple(rule for rule in self.rules if rule.event_type == event_type)
+        return self._rules_by_type.get(event_type, ())
+
+    @cached_property
+    def _rules_by_type(self) -> dict[str, tuple[Rule, ...]]:
+        """The rules grouped by event type once: the router asks per event and destination."""
+        grouped: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            grouped.setdefault(rule.event_type, []).append(rule)
+        return {event_type: tuple(rules) for event_type, rules in grouped.items()}
 
 
 def _epoch_ms(value: Any, where: str) -> int:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from hub.policy.agreements import Agreements, Rule, RuleFilter
 from hub.policy.crosswalk import Crosswalk
 from hub.policy.model import Decision, Event, Outcome, RecordRef, StateRecord, SubjectState
-from hub.policy.transform import Pseudonymiser, minimise
+from hub.policy.transform import Minimised, Pseudonymiser, minimise
 
 __all__ = ["PolicyContext", "decide", "field_defaults"]
 
@@ -53,6 +54,17 @@ class PolicyContext:
     languages: Mapping[str, str]
 
 
+class _EventMemo:
+    """What the decisions about one event share: a filter reads only the event, and
+    destinations minimised alike get the same payload object."""
+
+    __slots__ = ("filters", "minimised")
+
+    def __init__(self) -> None:
+        self.filters: dict[str, _Verdict] = {}
+        self.minimised: dict[tuple[Any, ...], Minimised] = {}
+
+
 @dataclass(frozen=True)
 class _Verdict:
     """Whether one rule lets the event through, and on what."""
@@ -67,8 +79,14 @@ class _Verdict:
 
 def decide(event: Event, state: SubjectState, context: PolicyContext) -> tuple[Decision, ...]:
     """Return one decision per destination (every service but the sender), sorted by service."""
+    rules = [
+        rule
+        for rule in context.agreements.rules_for(event.event_type)
+        if rule.valid_at(event.time_ms) and _party_matches(rule.sources, event.source, event)
+    ]
+    memo = _EventMemo()
     return tuple(
-        _decide_for(event, state, context, destination)
+        _decide_for(event, state, context, destination, rules, memo)
         for destination in sorted(context.services)
         if destination != event.source
     )
@@ -90,31 +108,37 @@ def _vacancy_owner(event: Event) -> str | None:
     return vacancy.get("source_pes") if isinstance(vacancy, dict) else None
 
 
+@lru_cache(maxsize=1024)
+def _no_agreement(event_type: str, source: str, destination: str) -> Decision:
+    """Return the refusal when no rule covers the flow (the same for every such event)."""
+    return Decision(
+        destination,
+        Outcome.DENY,
+        "NO_AGREEMENT",
+        f"No agreement in force lets {event_type} events flow from {source} to {destination}.",
+    )
+
+
 def _decide_for(
-    event: Event, state: SubjectState, context: PolicyContext, destination: str
+    event: Event,
+    state: SubjectState,
+    context: PolicyContext,
+    destination: str,
+    candidates: Sequence[Rule],
+    memo: _EventMemo,
 ) -> Decision:
-    rules = [
-        rule
-        for rule in context.agreements.rules_for(event.event_type)
-        if rule.valid_at(event.time_ms)
-        and _party_matches(rule.sources, event.source, event)
-        and _party_matches(rule.destinations, destination, event)
-    ]
+    rules = [rule for rule in candidates if _party_matches(rule.destinations, destination, event)]
     if not rules:
-        return Decision(
-            destination,
-            Outcome.DENY,
-            "NO_AGREEMENT",
-            f"No agreement in force lets {event.event_type} events flow from {event.source} "
-            f"to {destination}.",
-        )
+        return _no_agreement(event.event_type, event.source, destination)
     refusals: list[tuple[Rule, _Verdict]] = []
     for rule in rules:
-        verdict = _check_filter(rule.filter, event, context)
+        verdict = memo.filters.get(rule.id)
+        if verdict is None:
+            verdict = memo.filters[rule.id] = _check_filter(rule.filter, event, context)
         if verdict.passed:
             verdict = _check_basis(rule, event, state, context, destination)
         if verdict.passed:
-            return _allow(rule, verdict, event, context, destination)
+            return _allow(rule, verdict, event, context, destination, memo)
         refusals.append((rule, verdict))
     rule, verdict = refusals[0]
     return Decision(
@@ -312,7 +336,12 @@ def _check_consent(
 
 
 def _allow(
-    rule: Rule, verdict: _Verdict, event: Event, context: PolicyContext, destination: str
+    rule: Rule,
+    verdict: _Verdict,
+    event: Event,
+    context: PolicyContext,
+    destination: str,
+    memo: _EventMemo,
 ) -> Decision:
     defaults = context.defaults.get(event.event_type, {})
     drop = list(rule.fields.drop)
@@ -329,19 +358,25 @@ def _allow(
         # no key, no pseudonym: the value is removed instead (fail closed)
         drop += [path for path, _ in pseudonymise]
         pseudonymise = []
-    minimised = minimise(
-        event.record,
-        defaults=defaults,
-        drop=[p for p in drop if p in defaults],
-        drop_unless=rule.fields.drop_unless,
-        pseudonymise=pseudonymise,
-        destination=destination,
-        pseudonymiser=context.pseudonymiser,
-    )
+    dropped = tuple(p for p in drop if p in defaults)
+    # destinations minimised alike share one payload object (pseudonyms are per destination)
+    key = (dropped, rule.fields.drop_unless, tuple(pseudonymise), destination if pseudonymise else None)
+    minimised = memo.minimised.get(key)
+    if minimised is None:
+        minimised = memo.minimised[key] = minimise(
+            event.record,
+            defaults=defaults,
+            drop=dropped,
+            drop_unless=rule.fields.drop_unless,
+            pseudonymise=pseudonymise,
+            destination=destination,
+            pseudonymiser=context.pseudonymiser,
+        )
     payload = minimised.record
     codes_added: tuple[str, ...] = ()
     scheme = context.agreements.occupation_schemes.get(destination)
     if event.event_type == "vacancy" and scheme:
+        payload = dict(payload)  # the shared payload stays as it is
         payload["occupations"], codes_added = context.crosswalk.add_scheme(
             payload.get("occupations") or [], scheme, context.languages.get(destination, "fr")
         )

@@ -10,13 +10,14 @@ read or routed becomes a DeadLetter with the reason and the original bytes.
 
 from __future__ import annotations
 
-import hashlib
+from hashlib import sha256
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from hub.audit import AuditChain
+from hub.audit.writer import Ruling
 from hub.catalog import Catalog, Topic
 from hub.codec import AvroCodec, CloudEvent, CodecError
 from hub.deadletters import DEADLETTER_TOPIC, dead_letter
@@ -36,11 +37,12 @@ _DATA_TYPES = ("vacancy", "jobseeker", "feedback")
 _PERSONAL_TYPES = ("jobseeker", "feedback")
 _STATE_TYPES = ("consent", "registration")
 _HUB_SOURCE = "/hub/router"
+_NO_STATE = SubjectState()
 
 
 def _stable_id(*parts: str) -> str:
     """Return an id derived from the inputs, so reprocessing yields the same ids."""
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    return sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
 @dataclass
@@ -151,36 +153,56 @@ class RouterCore:
         self, record: InputRecord, topic: Topic, event: Event, envelope: CloudEvent
     ) -> list[OutputRecord]:
         personal = event.event_type in _PERSONAL_TYPES
-        state = self.subjects.state(event.key) if personal else SubjectState()
+        state = self.subjects.state(event.key) if personal else _NO_STATE
         decisions = decide(event, state, self.policy)
-        # shared by the event's decisions: built once, read by the encoder only
-        state_refs = [
-            ref.as_record()
-            for ref in sorted(item.ref for item in (*state.consents, *state.registrations))
-        ]
-        source_ref = event.ref.as_record()
+        writer = self.chain.writer
+        shared = writer.event(
+            {
+                "event_id": envelope.id,
+                "event_source": envelope.source,
+                "event_type": envelope.type,
+                "key": event.key,
+                "source_ref": event.ref.as_record(),
+                "state_refs": [
+                    ref.as_record()
+                    for ref in sorted(item.ref for item in (*state.consents, *state.registrations))
+                ],
+                "event_time": event.time_ms,
+            }
+        )
         audit_partition = record.partition % self.audit_partitions
         outputs: list[OutputRecord] = []
+        encoded: dict[int, tuple[Any, bytes, str]] = {}  # destinations may share a payload
         for decision in decisions:
             payload_hash = None
             if decision.outcome is not Outcome.DENY:
                 inbox = self.catalog.service_topic(decision.destination, "in", event.event_type)
-                value = self.codec.encode(topic.schema, decision.payload or {})
-                payload_hash = hashlib.sha256(value).hexdigest()
+                payload = decision.payload or {}
+                found = encoded.get(id(payload))
+                if found is None:  # kept with its payload, so the id stays that payload's
+                    value = self.codec.encode(topic.schema, payload)
+                    found = encoded[id(payload)] = (payload, value, sha256(value).hexdigest())
+                _, value, payload_hash = found
                 outputs.append(OutputRecord(inbox.name, record.key, value, list(record.headers)))
                 if personal:
                     self.subjects.record_delivery(
                         event.key, decision.destination, envelope.id, decision.purpose or ""
                     )
-            audit = self._decision_record(
-                event, envelope, decision, payload_hash, source_ref, state_refs
+            decision_id = _stable_id(envelope.source, envelope.id, decision.destination)
+            body = writer.body(
+                shared,
+                decision_id,
+                self._ruling(event, decision),
+                [ref.as_record() for ref in decision.relied_on],
+                (decision.fields_removed, decision.fields_pseudonymised, decision.codes_added),
+                payload_hash,
             )
             outputs.append(
                 OutputRecord(
                     AUDIT_TOPIC,
                     record.key,
-                    self.chain.seal(audit_partition, audit),
-                    self._hub_headers(envelope, "RoutingDecision", audit["decision_id"]),
+                    self.chain.seal(audit_partition, body),
+                    self._hub_headers(envelope, "RoutingDecision", decision_id),
                     partition=audit_partition,
                 )
             )
@@ -197,45 +219,20 @@ class RouterCore:
         )
         return outputs
 
-    def _decision_record(
-        self,
-        event: Event,
-        envelope: CloudEvent,
-        decision: Decision,
-        payload_hash: str | None,
-        source_ref: dict[str, Any],
-        state_refs: list[dict[str, Any]],
-    ) -> dict[str, Any]:
-        return {
-            "decision_id": _stable_id(envelope.source, envelope.id, decision.destination),
-            "event_id": envelope.id,
-            "event_source": envelope.source,
-            "event_type": envelope.type,
-            "key": event.key,
-            "source_ref": source_ref,
-            "source_pes": event.source,
-            "destination_pes": decision.destination,
-            "purpose": decision.purpose,
-            "outcome": decision.outcome.value,
-            "reason_code": decision.reason_code,
-            "reason": decision.reason,
-            "rule_id": decision.rule_id,
-            "agreements_version": self.policy.agreements.version,
-            "basis": {
-                "kind": decision.basis_kind,
-                "reference": decision.basis_reference,
-                "version": decision.basis_version,
-            },
-            "relied_on": [ref.as_record() for ref in decision.relied_on],
-            "state_refs": state_refs,
-            "fields_removed": list(decision.fields_removed),
-            "fields_pseudonymised": list(decision.fields_pseudonymised),
-            "codes_added": list(decision.codes_added),
-            "payload_sha256": payload_hash,
-            "event_time": event.time_ms,
-            "prev_hash": "",
-            "hash": "",
-        }
+    def _ruling(self, event: Event, decision: Decision) -> Ruling:
+        return Ruling(
+            event.source,
+            decision.destination,
+            decision.purpose,
+            decision.outcome.value,
+            decision.reason_code,
+            decision.reason,
+            decision.rule_id,
+            self.policy.agreements.version,
+            decision.basis_kind,
+            decision.basis_reference,
+            decision.basis_version,
+        )
 
     def _notice(
         self, event: Event, envelope: CloudEvent, decisions: Sequence[Decision]

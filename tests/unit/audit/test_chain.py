@@ -11,6 +11,7 @@ import pytest
 from hub import paths
 from hub.audit import AuditChain, check_partition, decision_hash
 from hub.codec import AvroCodec, SchemaStore
+from tests.unit.audit.sealing import seal_record
 
 CODEC = AvroCodec(SchemaStore.from_directory(paths.schema_dir()))
 SAMPLE = json.loads(
@@ -23,7 +24,7 @@ def _chain(count: int) -> list[tuple[int, dict[str, Any]]]:
     records = []
     for number in range(count):
         decision = SAMPLE | {"decision_id": f"d{number}", "event_id": f"e{number}"}
-        records.append((number, CODEC.decode(chain.seal(0, decision)).record))
+        records.append((number, CODEC.decode(seal_record(chain, 0, decision)).record))
     return records
 
 

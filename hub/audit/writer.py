@@ -1,0 +1,152 @@
+"""Encoding RoutingDecisions part by part, so an event's decisions share their common bytes.
+
+An event gets one decision per destination. The decisions repeat the event's identity,
+the state they were taken on and the event time; a destination's ruling (rule, outcome,
+reason, basis) repeats across thousands of events. A record's Avro body is its fields'
+encodings one after the other, so each part is encoded once (rulings and field changes
+are remembered) and the parts are joined. The bytes are exactly those of encoding the
+whole record; the chain fields (``prev_hash``, ``hash``) are left to the AuditChain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from hub.codec import AvroCodec
+from hub.exceptions import ConfigurationError
+
+__all__ = ["DecisionWriter", "EventPart", "Ruling"]
+
+DECISION_RECORD = "be.pes.hub.RoutingDecision"
+
+_EVENT = ("event_id", "event_source", "event_type", "key", "source_ref")
+_RULING = (
+    "source_pes",
+    "destination_pes",
+    "purpose",
+    "outcome",
+    "reason_code",
+    "reason",
+    "rule_id",
+    "agreements_version",
+    "basis",
+)
+_CHANGES = ("fields_removed", "fields_pseudonymised", "codes_added")
+_CHAIN = ("prev_hash", "hash")
+LAYOUT = (
+    "decision_id",
+    *_EVENT,
+    *_RULING,
+    "relied_on",
+    "state_refs",
+    *_CHANGES,
+    "payload_sha256",
+    "event_time",
+    *_CHAIN,
+)
+_MEMORY = 4_096  # rulings and change sets remembered; real traffic has a few dozen
+
+
+class Ruling(NamedTuple):
+    """What the policy decided for one destination, independent of the event."""
+
+    source_pes: str
+    destination_pes: str
+    purpose: str | None
+    outcome: str
+    reason_code: str
+    reason: str
+    rule_id: str | None
+    agreements_version: str
+    basis_kind: str
+    basis_reference: str | None
+    basis_version: str | None
+
+    def fields(self) -> dict[str, Any]:
+        """Return the ruling as RoutingDecision fields."""
+        values = self._asdict()
+        basis = {
+            "kind": values.pop("basis_kind"),
+            "reference": values.pop("basis_reference"),
+            "version": values.pop("basis_version"),
+        }
+        return values | {"basis": basis}
+
+
+class EventPart(NamedTuple):
+    """The encoded parts every decision about one event shares."""
+
+    identity: bytes
+    state_refs: bytes
+    event_time: bytes
+
+
+class DecisionWriter:
+    """Encodes RoutingDecision bodies (everything before the chain fields)."""
+
+    def __init__(self, codec: AvroCodec) -> None:
+        writers = codec.field_writers(DECISION_RECORD)
+        if writers is None or tuple(writers) != LAYOUT:
+            raise ConfigurationError(
+                f"{DECISION_RECORD} fields are {list(writers or ())}; the decision writer "
+                f"encodes {list(LAYOUT)}"
+            )
+        self._writers = writers
+        self._header = codec.header(DECISION_RECORD)
+        self._rulings: dict[Ruling, bytes] = {}
+        self._changes: dict[tuple[tuple[str, ...], ...], bytes] = {}
+
+    def _encode(self, names: Sequence[str], values: Mapping[str, Any]) -> bytes:
+        out = bytearray()
+        for name in names:
+            self._writers[name](out, values)
+        return bytes(out)
+
+    def event(self, fields: Mapping[str, Any]) -> EventPart:
+        """Encode the parts shared by an event's decisions: identity, state refs, time."""
+        return EventPart(
+            self._encode(_EVENT, fields),
+            self._encode(("state_refs",), fields),
+            self._encode(("event_time",), fields),
+        )
+
+    def body(
+        self,
+        event: EventPart,
+        decision_id: str,
+        ruling: Ruling,
+        relied_on: Sequence[Mapping[str, Any]],
+        changes: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
+        payload_sha256: str | None,
+    ) -> bytes:
+        """Return the header and every field of one decision up to its chain fields."""
+        ruled = self._rulings.get(ruling)
+        if ruled is None:
+            ruled = self._remember(self._rulings, ruling, self._encode(_RULING, ruling.fields()))
+        changed = self._changes.get(changes)
+        if changed is None:
+            fields = dict(zip(_CHANGES, (list(c) for c in changes), strict=True))
+            changed = self._remember(self._changes, changes, self._encode(_CHANGES, fields))
+        out = bytearray(self._header)
+        writers = self._writers
+        writers["decision_id"](out, {"decision_id": decision_id})
+        out += event.identity
+        out += ruled
+        writers["relied_on"](out, {"relied_on": relied_on})
+        out += event.state_refs
+        out += changed
+        writers["payload_sha256"](out, {"payload_sha256": payload_sha256})
+        out += event.event_time
+        return bytes(out)
+
+    def chain_fields(self, prev_hash: str) -> bytes:
+        """Return the encoded chain fields with *prev_hash* and an empty ``hash``."""
+        return self._encode(_CHAIN, {"prev_hash": prev_hash, "hash": ""})
+
+    @staticmethod
+    def _remember(memory: dict[Any, bytes], key: Any, value: bytes) -> bytes:
+        if len(memory) >= _MEMORY:
+            memory.clear()
+        memory[key] = value
+        return value
