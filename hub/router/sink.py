@@ -35,10 +35,18 @@ class BatchSink:
     async def send(self, outputs: Iterable[OutputRecord]) -> list[asyncio.Future]:
         """Queue every output; return the futures that resolve once the broker has them."""
         groups: dict[tuple[str, int], list[OutputRecord]] = {}
+        # an event's outputs share its key: hash each key once (murmur2 is pure Python)
+        hashed: dict[tuple[bytes, int], int] = {}
         for output in outputs:
             partition = output.partition
             if partition is None:
-                partition = partition_of(output.key or b"", await self._partition_count(output.topic))
+                count = self._partitions.get(output.topic) or await self._partition_count(
+                    output.topic
+                )
+                key = (output.key or b"", count)
+                partition = hashed.get(key)
+                if partition is None:
+                    partition = hashed[key] = partition_of(*key)
             groups.setdefault((output.topic, partition), []).append(output)
         futures = []
         for (topic, partition), records in groups.items():

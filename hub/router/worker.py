@@ -37,7 +37,7 @@ from hub.lifecycle import Lifecycle
 from hub.logging import get_logger
 from hub.metrics import observe_routed, serve_metrics
 from hub.router.build import build_core
-from hub.router.core import AUDIT_TOPIC, RouterCore
+from hub.router.core import AUDIT_TOPIC, DEADLETTER_TOPIC, RouterCore
 from hub.router.records import InputRecord, OutputRecord
 from hub.router.sink import BatchSink
 from hub.router.table import ChangelogTable
@@ -79,14 +79,11 @@ async def read_chain_head(client_options: dict[str, Any], codec: AvroCodec, part
 
 def _handle(core: RouterCore, record: InputRecord) -> list[OutputRecord]:
     """Route one record; an unexpected failure is logged and dead-lettered, never fatal."""
-    started = time.perf_counter()
     try:
-        outputs = core.handle([record])
+        return core.handle([record])
     except Exception as exc:  # noqa: BLE001 - the stream must go on; the record is kept
         log.exception("router_internal_error", topic=record.topic, offset=record.offset)
-        outputs = [core.dead_letter(record, exc)]
-    observe_routed(record.topic, outputs, time.perf_counter() - started)
-    return outputs
+        return [core.dead_letter(record, exc)]
 
 
 class _Rebalance(ConsumerRebalanceListener):
@@ -265,9 +262,15 @@ class RouterWorker(Lifecycle):
         outputs: list[OutputRecord] = []
         offsets: dict[TopicPartition, int] = {}
         for tp, records in batch.items():
+            seconds = []
+            routed = len(outputs)
             for record in records:
+                started = time.perf_counter()
                 outputs += _handle(self.core, InputRecord.from_consumer_record(record))
+                seconds.append(time.perf_counter() - started)
             offsets[tp] = records[-1].offset + 1
+            dead = sum(1 for output in outputs[routed:] if output.topic == DEADLETTER_TOPIC)
+            observe_routed(tp.topic, seconds, dead)
         outputs += [
             OutputRecord(self.changelog, key, value, [], partition=partition)  # type: ignore[arg-type]
             for partition, key, value in self.table.drain()
