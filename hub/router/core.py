@@ -173,6 +173,7 @@ class RouterCore:
         audit_partition = record.partition % self.audit_partitions
         outputs: list[OutputRecord] = []
         encoded: dict[int, tuple[Any, bytes, str]] = {}  # destinations may share a payload
+        deliveries: list[tuple[str, str]] = []
         for decision in decisions:
             payload_hash = None
             if decision.outcome is not Outcome.DENY:
@@ -184,10 +185,7 @@ class RouterCore:
                     found = encoded[id(payload)] = (payload, value, sha256(value).hexdigest())
                 _, value, payload_hash = found
                 outputs.append(OutputRecord(inbox.name, record.key, value, list(record.headers)))
-                if personal:
-                    self.subjects.record_delivery(
-                        event.key, decision.destination, envelope.id, decision.purpose or ""
-                    )
+                deliveries.append((decision.destination, decision.purpose or ""))
             decision_id = _stable_id(envelope.source, envelope.id, decision.destination)
             body = writer.body(
                 shared,
@@ -206,6 +204,8 @@ class RouterCore:
                     partition=audit_partition,
                 )
             )
+        if personal and deliveries:
+            self.subjects.record_deliveries(event.key, envelope.id, deliveries)
         notice = self._notice(event, envelope, decisions)
         outputs.append(
             self._hub_record(

@@ -11,7 +11,7 @@ layout's fingerprint, so a value written by another layout is refused, never mis
 from __future__ import annotations
 
 import io
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from typing import Any
 
 import fastavro
@@ -137,9 +137,13 @@ class SubjectStore:
         layout = _layout(store)
         self._schema = fastavro.parse_schema(layout)
         self._mark = fingerprint_of(layout)[:4]
+        # the last value loaded or saved, decoded: (subject, its bytes, the decoded value)
+        self._last: tuple[str, bytes | None, dict[str, Any]] = ("", None, {})
 
     def _load(self, subject: str) -> dict[str, Any]:
         raw = self._table.get(subject)
+        if raw is not None and subject == self._last[0] and raw == self._last[1]:
+            return self._last[2]  # an event reads, then records its deliveries: decode once
         if not raw:
             return {"c": [], "r": [], "to": {}}
         if raw[:4] != self._mark:
@@ -147,13 +151,18 @@ class SubjectStore:
                 f"state of {subject} was written in another layout ({raw[:4].hex()}); "
                 "start the router with a new state topic to rebuild it"
             )
-        return fastavro.schemaless_reader(io.BytesIO(raw[4:]), self._schema, None)
+        data = fastavro.schemaless_reader(io.BytesIO(raw[4:]), self._schema, None)
+        self._last = (subject, raw, data)
+        return data
 
     def _save(self, subject: str, data: dict[str, Any]) -> None:
+        """Store *data*; every change to a loaded value is saved, so the last one stays true."""
         buffer = io.BytesIO()
         buffer.write(self._mark)
         fastavro.schemaless_writer(buffer, self._schema, data)
-        self._table[subject] = buffer.getvalue()
+        raw = buffer.getvalue()
+        self._table[subject] = raw
+        self._last = (subject, raw, data)
 
     def state(self, subject: str) -> SubjectState:
         """Return the person's consent and registration history."""
@@ -186,12 +195,19 @@ class SubjectStore:
         self._save(subject, data)
         return True
 
-    def record_delivery(self, subject: str, destination: str, event_id: str, purpose: str) -> None:
-        """Remember that *destination* received personal data about *subject*, and why."""
+    def record_deliveries(
+        self, subject: str, event_id: str, deliveries: Iterable[tuple[str, str]]
+    ) -> None:
+        """Remember which destinations received an event's personal data about *subject*,
+        and for which purpose: (destination, purpose) pairs."""
         data = self._load(subject)
-        delivered = data["to"].setdefault(destination, [])
-        if {"e": event_id, "p": purpose} not in delivered:
-            delivered.append({"e": event_id, "p": purpose})
+        changed = False
+        for destination, purpose in deliveries:
+            delivered = data["to"].setdefault(destination, [])
+            if {"e": event_id, "p": purpose} not in delivered:
+                delivered.append({"e": event_id, "p": purpose})
+                changed = True
+        if changed:
             self._save(subject, data)
 
     def recipients(self, subject: str) -> dict[str, list[tuple[str, str]]]:

@@ -51,9 +51,9 @@ def test_one_consent_packs_into_under_a_hundred_bytes() -> None:
 
 def test_deliveries_are_remembered_and_forgotten() -> None:
     store = SubjectStore({}, STORE)
-    store.record_delivery(KEY, "VDAB", "e1", "MEDIATION")
-    store.record_delivery(KEY, "VDAB", "e1", "MEDIATION")
-    store.record_delivery(KEY, "FT", "e2", "MEDIATION")
+    store.record_deliveries(KEY, "e1", [("VDAB", "MEDIATION"), ("VDAB", "MEDIATION")])
+    store.record_deliveries(KEY, "e1", [("VDAB", "MEDIATION")])
+    store.record_deliveries(KEY, "e2", [("FT", "MEDIATION")])
     assert store.recipients(KEY) == {"VDAB": [("e1", "MEDIATION")], "FT": [("e2", "MEDIATION")]}
     store.forget_deliveries(KEY, "VDAB", {"e1"})
     assert store.recipients(KEY) == {"FT": [("e2", "MEDIATION")]}
@@ -63,3 +63,14 @@ def test_state_in_another_layout_is_refused() -> None:
     store = SubjectStore({KEY: b'{"c":[],"r":[],"to":{}}'}, STORE)
     with pytest.raises(ConfigurationError):
         store.state(KEY)
+
+
+def test_a_value_changed_underneath_is_read_again() -> None:
+    """The decoded value kept between an event's reads never hides a newer one (a restore)."""
+    table: dict[str, bytes] = {}
+    store, other = SubjectStore(table, STORE), SubjectStore(table, STORE)
+    store.record_deliveries(KEY, "e1", [("VDAB", "MEDIATION")])
+    other.record_deliveries(KEY, "e2", [("FT", "MEDIATION")])
+    assert store.recipients(KEY) == {"VDAB": [("e1", "MEDIATION")], "FT": [("e2", "MEDIATION")]}
+    del table[KEY]
+    assert store.recipients(KEY) == {}
