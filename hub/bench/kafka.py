@@ -1,13 +1,18 @@
 """The benchmark's Kafka edges: filling topics fast, and counting what came out.
 
 Completion is always counted from records read back, never from end offsets: the
-embedded broker reports end offsets short by up to a batch.
+embedded broker reports end offsets short by up to a batch. The counter reads with
+librdkafka in a thread: the router writes six records per event, and counting them in
+Python through aiokafka would take a core of the machine being measured.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
+import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +20,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from hub.bench.exceptions import BenchTimeoutError
+from hub.bench.exceptions import BenchError, BenchTimeoutError
 from hub.bench.workloads import Message
 from hub.codec import Headers
 
@@ -31,6 +36,16 @@ __all__ = [
 ]
 
 _CHUNK = 5_000
+_BATCH = 200  # records per call: few enough that their headers die young, sparing the GC
+_WAIT_S = 0.1  # longest wait for a first record; also how soon a cancelled count stops
+# aiokafka client options and their librdkafka names; the counter accepts no others
+_LIBRDKAFKA_NAMES = {
+    "bootstrap_servers": "bootstrap.servers",
+    "security_protocol": "security.protocol",
+    "sasl_mechanism": "sasl.mechanism",
+    "sasl_plain_username": "sasl.username",
+    "sasl_plain_password": "sasl.password",
+}
 
 
 def trace_of(headers: Sequence[tuple[str, bytes]] | None) -> str:
@@ -128,9 +143,9 @@ class Tally:
     last: float | None = None
     arrivals: dict[bytes, float] = field(default_factory=dict)
 
-    def add(self, at: float) -> None:
-        """Count one record that arrived at wall-clock time *at*."""
-        self.count += 1
+    def add(self, count: int, at: float) -> None:
+        """Count *count* records that arrived together at wall-clock time *at*."""
+        self.count += count
         self.first = at if self.first is None else min(self.first, at)
         self.last = at if self.last is None else max(self.last, at)
 
@@ -153,6 +168,86 @@ class Tally:
         return max(self.last - self.first, 0.001)
 
 
+def _counter_config(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Return librdkafka settings for a counter that reads by offset and never commits."""
+    unknown = sorted(set(options) - set(_LIBRDKAFKA_NAMES))
+    if unknown:
+        raise BenchError(f"the output counter cannot pass {unknown} on to librdkafka")
+    return {
+        **{_LIBRDKAFKA_NAMES[name]: value for name, value in options.items() if value is not None},
+        # librdkafka wants a group even for assign(); a fresh one that never commits
+        "group.id": f"bench-count-{uuid.uuid4().hex[:12]}",
+        "enable.auto.commit": False,
+        "enable.auto.offset.store": False,
+        "auto.offset.reset": "earliest",
+        "isolation.level": "read_uncommitted",
+        # the embedded broker does not wake a waiting fetch when records arrive
+        "fetch.wait.max.ms": 5,
+        "fetch.max.bytes": 64 * 1024 * 1024,
+        "max.partition.fetch.bytes": 16 * 1024 * 1024,
+        "receive.message.max.bytes": 65 * 1024 * 1024,
+    }
+
+
+def _count(
+    config: dict[str, Any],
+    topics: list[str],
+    expected: int,
+    trace_id: str | None,
+    start: Mapping[TopicPartition, int],
+    timeout_s: float,
+    keep_arrivals: bool,
+    assigned: Callable[[], None],
+    stop: threading.Event,
+) -> Tally:
+    """Count in the calling thread; see count_outputs. Returns early once *stop* is set."""
+    from confluent_kafka import Consumer, KafkaException
+    from confluent_kafka import TopicPartition as RdTopicPartition
+
+    deadline = time.monotonic() + timeout_s
+    names = sorted(set(topics))
+    tally = Tally()
+    consumer = Consumer(config)
+    try:
+        try:
+            metadata = consumer.list_topics(timeout=timeout_s)
+        except KafkaException as exc:
+            raise BenchError(f"cannot read the metadata of {names}: {exc}") from exc
+        consumer.assign(
+            [
+                RdTopicPartition(t, p, start.get(TopicPartition(t, p), 0))
+                for t in names
+                if t in metadata.topics
+                for p in metadata.topics[t].partitions
+            ]
+        )
+        assigned()
+        arrivals = tally.arrivals
+        while tally.count < expected and not stop.is_set():
+            if time.monotonic() > deadline:
+                raise BenchTimeoutError(
+                    f"{tally.count} of {expected} records on {names} "
+                    f"after {timeout_s:.0f} s"
+                )
+            # whatever is queued, else wait for the first record to arrive
+            batch = consumer.consume(_BATCH, 0) or consumer.consume(1, _WAIT_S)
+            now = time.time()
+            counted = 0
+            for message in batch:
+                if message.error() is not None:
+                    raise BenchError(f"reading {names}: {message.error()}")
+                if trace_id is not None and trace_of(message.headers()) != trace_id:
+                    continue
+                counted += 1
+                if keep_arrivals and (key := message.key()) is not None:
+                    arrivals.setdefault(key, now)
+            if counted:
+                tally.add(counted, now)
+    finally:
+        consumer.close()
+    return tally
+
+
 async def count_outputs(
     options: Mapping[str, Any],
     topics: Iterable[str],
@@ -169,41 +264,34 @@ async def count_outputs(
     *start* gives where to begin per partition (default: the beginning); records of other
     traces are skipped, so starting a little early, as a short end offset makes one do, is
     harmless. With *keep_arrivals*, the wall-clock arrival time of each key is kept.
+    *started* is set once the partitions are assigned. Cancelling stops the reading thread
+    and waits the fraction of a second it takes to close its consumer.
     """
-    consumer = AIOKafkaConsumer(
-        enable_auto_commit=False,
-        fetch_max_wait_ms=5,
-        max_partition_fetch_bytes=4 * 1024 * 1024,
-        **options,
-    )
-    await consumer.start()
-    tally = Tally()
-    try:
-        await consumer.topics()
-        partitions = [
-            TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()
-        ]
-        consumer.assign(partitions)
-        for tp in partitions:
-            consumer.seek(tp, (start or {}).get(tp, 0))
+    if importlib.util.find_spec("confluent_kafka") is None:
+        raise BenchError("confluent-kafka is not installed: pip install 'pes-hub[bench]'")
+    loop = asyncio.get_running_loop()
+    stop = threading.Event()
+
+    def assigned() -> None:
         if started is not None:
-            started.set()
-        deadline = time.monotonic() + timeout_s
-        while tally.count < expected:
-            if time.monotonic() > deadline:
-                raise BenchTimeoutError(
-                    f"{tally.count} of {expected} records on {sorted(set(topics))} "
-                    f"after {timeout_s:.0f} s"
-                )
-            batch = await consumer.getmany(timeout_ms=200, max_records=10_000)
-            now = time.time()
-            for records in batch.values():
-                for record in records:
-                    if trace_id is not None and trace_of(record.headers) != trace_id:
-                        continue
-                    tally.add(now)
-                    if keep_arrivals and record.key is not None:
-                        tally.arrivals.setdefault(record.key, now)
+            loop.call_soon_threadsafe(started.set)
+
+    worker = asyncio.ensure_future(
+        asyncio.to_thread(
+            _count,
+            _counter_config(options),
+            list(topics),
+            expected,
+            trace_id,
+            start or {},
+            timeout_s,
+            keep_arrivals,
+            assigned,
+            stop,
+        )
+    )
+    try:
+        return await asyncio.shield(worker)
     finally:
-        await consumer.stop()
-    return tally
+        stop.set()
+        await asyncio.wait([worker])
