@@ -58,11 +58,14 @@ class _EventMemo:
     """What the decisions about one event share: a filter reads only the event, and
     destinations minimised alike get the same payload object."""
 
-    __slots__ = ("filters", "minimised")
+    __slots__ = ("consents", "filters", "minimised", "registrations")
 
-    def __init__(self) -> None:
+    def __init__(self, event: Event, state: SubjectState) -> None:
         self.filters: dict[str, _Verdict] = {}
         self.minimised: dict[tuple[Any, ...], Minimised] = {}
+        # the state records known at the event's time, oldest first, for every destination
+        self.consents = _current(state.consents, event.time_ms)
+        self.registrations = _current(state.registrations, event.time_ms)
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ def decide(event: Event, state: SubjectState, context: PolicyContext) -> tuple[D
         for rule in context.agreements.rules_for(event.event_type)
         if rule.valid_at(event.time_ms) and _party_matches(rule.sources, event.source, event)
     ]
-    memo = _EventMemo()
+    memo = _EventMemo(event, state)
     return tuple(
         _decide_for(event, state, context, destination, rules, memo)
         for destination in sorted(context.services)
@@ -136,7 +139,7 @@ def _decide_for(
         if verdict is None:
             verdict = memo.filters[rule.id] = _check_filter(rule.filter, event, context)
         if verdict.passed:
-            verdict = _check_basis(rule, event, state, context, destination)
+            verdict = _check_basis(rule, event, state, context, destination, memo)
         if verdict.passed:
             return _allow(rule, verdict, event, context, destination, memo)
         refusals.append((rule, verdict))
@@ -210,7 +213,12 @@ def _filter_failure(rule_filter: RuleFilter, event: Event, context: PolicyContex
 
 
 def _check_basis(
-    rule: Rule, event: Event, state: SubjectState, context: PolicyContext, destination: str
+    rule: Rule,
+    event: Event,
+    state: SubjectState,
+    context: PolicyContext,
+    destination: str,
+    memo: _EventMemo,
 ) -> _Verdict:
     kind = rule.basis.kind
     if kind in ("PUBLIC_DATA", "LEGAL_BASIS"):
@@ -222,8 +230,8 @@ def _check_basis(
             "The hub holds no consent or registration for this person; it fails closed.",
         )
     if kind == "REGISTRATION":
-        return _check_registration(rule, event, state, destination)
-    return _check_consent(rule, event, state, context, destination)
+        return _check_registration(rule, event, memo.registrations, destination)
+    return _check_consent(rule, event, state, memo.consents, context, destination)
 
 
 def _current(records: tuple[StateRecord, ...], time_ms: int) -> list[StateRecord]:
@@ -239,10 +247,11 @@ def _in_force(record: Mapping[str, Any], time_ms: int) -> bool:
 
 
 def _check_registration(
-    rule: Rule, event: Event, state: SubjectState, destination: str
+    rule: Rule, event: Event, registrations: Sequence[StateRecord], destination: str
 ) -> _Verdict:
+    """Check the registrations known at the event's time (oldest first)."""
     latest: dict[str, StateRecord] = {}
-    for item in _current(state.registrations, event.time_ms):
+    for item in registrations:
         latest[str(item.record.get("registration_id"))] = item
     for item in latest.values():
         record = item.record
@@ -273,11 +282,18 @@ def _covers_consent(record: Mapping[str, Any], destination: str, purpose: str) -
 
 
 def _check_consent(
-    rule: Rule, event: Event, state: SubjectState, context: PolicyContext, destination: str
+    rule: Rule,
+    event: Event,
+    state: SubjectState,
+    consents: Sequence[StateRecord],
+    context: PolicyContext,
+    destination: str,
 ) -> _Verdict:
+    """Check the consents known at the event's time (oldest first); *state* holds also
+    those recorded later, for revocations."""
     grant: StateRecord | None = None
     revocation: StateRecord | None = None
-    for item in _current(state.consents, event.time_ms):
+    for item in consents:
         if not _covers_consent(item.record, destination, rule.purpose):
             continue
         if item.record.get("action") == "REVOKED":
