@@ -96,14 +96,11 @@ def decide(event: Event, state: SubjectState, context: PolicyContext) -> tuple[D
 
 
 def _party_matches(parties: Sequence[str], service: str, event: Event) -> bool:
-    for party in parties:
-        if party in ("ANY", service):
-            return True
-        if party == "HOME" and event.home == service:
-            return True
-        if party == "VACANCY_OWNER" and _vacancy_owner(event) == service:
-            return True
-    return False
+    if service in parties or "ANY" in parties:
+        return True
+    if "HOME" in parties and event.home == service:
+        return True
+    return "VACANCY_OWNER" in parties and _vacancy_owner(event) == service
 
 
 def _vacancy_owner(event: Event) -> str | None:
