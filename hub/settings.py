@@ -119,6 +119,13 @@ class RouterSettings(BaseSettings):
     changelog_replication_factor: int = Field(
         default=1, description="Replication of the state changelog topic (3 on a real cluster)."
     )
+    state_dir: Path | None = Field(
+        default=None,
+        description=(
+            "Directory of the router's local store of subject state, one per router: emptied "
+            "at start (the changelog rebuilds it) and deleted at stop. Unset: a temporary one."
+        ),
+    )
     metrics_port: int | None = Field(
         default=None,
         description="Port of the router's Prometheus /metrics (unset: not served).",
