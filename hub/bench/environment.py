@@ -15,7 +15,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from hub.bench.processes import BenchProcess
+from hub.bench.processes import BenchProcess, ProcessGroup
 from hub.broker import EmbeddedBroker
 from hub.catalog import Catalog, apply_catalog
 
@@ -63,6 +63,11 @@ class BenchEnv:
                 "HUB_ROUTER_PSEUDONYM_KEYS_FILE": str(self.keys_file),
             },
         )
+
+    def routers(self, count: int, name: str = "router") -> ProcessGroup:
+        """Return *count* router processes in the benchmark's group: the router's scale-out."""
+        names = [name] if count == 1 else [f"{name}-{index}" for index in range(1, count + 1)]
+        return ProcessGroup([self.router(each) for each in names])
 
     def hub(self, name: str, *args: str) -> BenchProcess:
         """Return any ``hub`` sub-command (connector, simulator) on this broker."""

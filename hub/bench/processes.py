@@ -11,13 +11,14 @@ import asyncio
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 from hub.bench.exceptions import BenchError
 from hub.broker.process import ManagedProcess
 from hub.lifecycle import Lifecycle
 
-__all__ = ["BenchProcess", "peak_rss_mb"]
+__all__ = ["BenchProcess", "ProcessGroup", "peak_rss_mb"]
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -28,7 +29,26 @@ def peak_rss_mb(pid: int) -> float:
     raise BenchError(f"no VmHWM for process {pid}")
 
 
-class BenchProcess(Lifecycle):
+class _Watched(Lifecycle):
+    """A measured process or group of them, watched while the measurement runs."""
+
+    def check_alive(self) -> None:
+        """Raise BenchError if a process has exited."""
+        raise NotImplementedError
+
+    async def watch(self, work: asyncio.Future | asyncio.Task) -> None:
+        """Wait for *work*, failing fast if a process dies meanwhile."""
+        try:
+            while not work.done():
+                self.check_alive()
+                await asyncio.wait({work}, timeout=0.5)
+        except BaseException:
+            work.cancel()
+            raise
+        work.result()
+
+
+class BenchProcess(_Watched):
     """One measured child process; an async context manager that always stops it."""
 
     def __init__(
@@ -61,17 +81,6 @@ class BenchProcess(Lifecycle):
         assert self._process.pid is not None
         return peak_rss_mb(self._process.pid)
 
-    async def watch(self, work: asyncio.Future | asyncio.Task) -> None:
-        """Wait for *work*, failing fast if the process dies meanwhile."""
-        try:
-            while not work.done():
-                self.check_alive()
-                await asyncio.wait({work}, timeout=0.5)
-        except BaseException:
-            work.cancel()
-            raise
-        work.result()
-
     async def start(self) -> None:
         """Start the process."""
         self._process.start()
@@ -79,3 +88,30 @@ class BenchProcess(Lifecycle):
     async def stop(self) -> None:
         """SIGTERM, then SIGKILL after 20 s."""
         await self._process.stop(grace_s=20)
+
+
+class ProcessGroup(_Watched):
+    """Several measured processes started and stopped together: router replicas in one
+    consumer group, which is how the router scales out (Kafka splits the partitions)."""
+
+    def __init__(self, processes: Sequence[BenchProcess]) -> None:
+        self.processes = list(processes)
+        self._stack = AsyncExitStack()
+
+    def check_alive(self) -> None:
+        """Raise BenchError if any of the processes has exited."""
+        for process in self.processes:
+            process.check_alive()
+
+    def peak_rss_mb(self) -> float:
+        """Return the largest peak resident memory of one process, in MB."""
+        return max(process.peak_rss_mb() for process in self.processes)
+
+    async def start(self) -> None:
+        """Start every process."""
+        for process in self.processes:
+            await self._stack.enter_async_context(process)
+
+    async def stop(self) -> None:
+        """Stop every process (each gets SIGTERM, then SIGKILL after 20 s)."""
+        await self._stack.aclose()

@@ -7,6 +7,7 @@ stops on SIGTERM. Needs the ``bench`` extra.
 from __future__ import annotations
 
 import sys
+import tempfile
 from typing import Any
 
 from hub import paths
@@ -18,10 +19,18 @@ __all__ = ["run"]
 
 def run(bootstrap: str, source: str, sink: str, group: str) -> None:
     """Copy SOURCE to SINK through decode, check and encode, until SIGTERM."""
+    codec = AvroCodec(SchemaStore.from_directory(paths.schema_dir()))
+    with tempfile.TemporaryDirectory(prefix="hub-bench-quix-") as state_dir:
+        _run(codec, bootstrap, source, sink, group, state_dir)
+
+
+def _run(
+    codec: AvroCodec, bootstrap: str, source: str, sink: str, group: str, state_dir: str
+) -> None:
     from quixstreams import Application
 
-    codec = AvroCodec(SchemaStore.from_directory(paths.schema_dir()))
     app = Application(
+        state_dir=state_dir,  # unused (no stateful steps), but quixstreams creates it
         broker_address=bootstrap,
         consumer_group=group,
         auto_offset_reset="earliest",

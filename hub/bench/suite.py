@@ -20,7 +20,13 @@ from hub.bench.auditing import replay_rate, verify_rate
 from hub.bench.endtoend import EndToEnd
 from hub.bench.environment import BenchEnv, bench_env
 from hub.bench.latency import hop_latency
-from hub.bench.throughput import PIPELINES, ThroughputRun, load_state, measure_throughput
+from hub.bench.throughput import (
+    PEERS,
+    ThroughputRun,
+    load_state,
+    measure_throughput,
+    router_pipeline,
+)
 from hub.bench.workloads import Workload, consent_state, personal, vacancies
 from hub.catalog import load_catalog
 from hub.codec import AvroCodec, SchemaStore
@@ -48,6 +54,8 @@ class BenchOptions:
     fetch_max_wait_ms: int = 10
     sections: tuple[str, ...] = SECTIONS
     peers: bool = True
+    # the router as one process (the ratios' subject), then scaled out over the cores
+    router_processes: tuple[int, ...] = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -67,15 +75,15 @@ def _median(values: list[float]) -> float:
 
 
 def _throughput_figures(section: str, runs: list[ThroughputRun]) -> list[Figure]:
+    """Return one figure per pipeline; the router's carry their ratios to the peers."""
+    pipelines = list(dict.fromkeys(name for run in runs for name in run.rates))
     figures = []
-    for pipeline in PIPELINES:
+    for pipeline in pipelines:
         values = [run.rates[pipeline] for run in runs if pipeline in run.rates]
-        if not values:
-            continue
         ratios = {}
-        if pipeline == "router":
-            for peer in PIPELINES[1:]:
-                per_run = [r.rates["router"] / r.rates[peer] for r in runs if peer in r.rates]
+        if pipeline not in PEERS:
+            for peer in PEERS:
+                per_run = [r.rates[pipeline] / r.rates[peer] for r in runs if peer in r.rates]
                 if per_run:
                     ratios[peer] = _median(per_run)
         figures.append(
@@ -115,7 +123,7 @@ class _Suite:
         runs = []
         for run in range(self.options.runs):
             async with self.env(f"vacancies-{run}") as env:
-                runs.append(await measure_throughput(env, workload, peers=self.options.peers))
+                runs.append(await self._throughput(env, workload))
         return _throughput_figures("vacancies (a)", runs)
 
     async def personal(self) -> list[Figure]:
@@ -127,7 +135,7 @@ class _Suite:
             seconds = await load_state(env, state)
             log.info("state_loaded", subjects=self.options.subjects, seconds=seconds)
             runs = [
-                await measure_throughput(env, workload.renamed(f"r{run}"), peers=self.options.peers)
+                await self._throughput(env, workload.renamed(f"r{run}"))
                 for run in range(self.options.runs)
             ]
         rss = _median([run.router_rss_mb for run in runs])
@@ -142,19 +150,29 @@ class _Suite:
             ),
         ]
 
+    async def _throughput(self, env: BenchEnv, workload: Workload) -> ThroughputRun:
+        return await measure_throughput(
+            env,
+            workload,
+            peers=self.options.peers,
+            router_processes=self.options.router_processes,
+        )
+
     async def latency(self) -> list[Figure]:
         figures = []
-        async with self.env("latency") as env:
-            async with env.router("router-latency") as router:
-                await self._warm_up(env)
-                for rate in self.options.latency_rates:
-                    count = max(int(rate * self.options.latency_seconds), 10)
-                    results = []
-                    for _ in range(self.options.runs):
-                        workload = vacancies(self.codec, self.catalog, count, self.now_ms)
-                        results.append(await hop_latency(env, workload, rate))
-                        router.check_alive()
-                    figures += _latency_figures("router hop", f"{rate} ev/s", results)
+        for processes in self.options.router_processes:
+            async with self.env(f"latency-{processes}") as env:
+                async with env.routers(processes, "router-latency") as routers:
+                    await self._warm_up(env)
+                    for rate in self.options.latency_rates:
+                        count = max(int(rate * self.options.latency_seconds), 10)
+                        results = []
+                        for _ in range(self.options.runs):
+                            workload = vacancies(self.codec, self.catalog, count, self.now_ms)
+                            results.append(await hop_latency(env, workload, rate))
+                            routers.check_alive()
+                        section = f"{router_pipeline(processes)} hop"
+                        figures += _latency_figures(section, f"{rate} ev/s", results)
         return figures
 
     async def _warm_up(self, env: BenchEnv) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hub.bench.environment import BenchEnv
@@ -22,12 +23,17 @@ from hub.bench.workloads import Workload, new_trace_id
 from hub.logging import get_logger
 from hub.router import AUDIT_TOPIC
 
-__all__ = ["PIPELINES", "ThroughputRun", "load_state", "measure_throughput"]
+__all__ = ["PEERS", "ThroughputRun", "load_state", "measure_throughput", "router_pipeline"]
 
 log = get_logger(__name__)
 
-PIPELINES = ("router", "aiokafka", "quixstreams")
+PEERS = ("aiokafka", "quixstreams")
 _TIMEOUT_S = 1800.0
+
+
+def router_pipeline(processes: int) -> str:
+    """Return the name the router's figures go by when it runs as *processes* replicas."""
+    return "router" if processes == 1 else f"router ({processes} processes)"
 
 
 @dataclass(frozen=True)
@@ -38,13 +44,17 @@ class ThroughputRun:
     router_rss_mb: float
 
 
-async def _router_pass(env: BenchEnv, workload: Workload, trace_id: str) -> tuple[float, float]:
-    """Run the router over the pre-filled events; return (events/s, peak RSS MB)."""
+async def _router_pass(
+    env: BenchEnv, workload: Workload, processes: int, now_ms: int
+) -> tuple[float, float]:
+    """Fill the inputs, run the router over them; return (events/s, peak RSS MB of a process)."""
+    trace_id = new_trace_id()
+    await produce(env.options, workload.messages, lambda m: m.headers(trace_id, now_ms))
     services = list(env.catalog.services)
     notices = [env.catalog.service_topic(s, "in", "decision").name for s in services]
     start = await end_offsets(env.options, [*notices, AUDIT_TOPIC])
     data = workload.data_events
-    async with env.router() as router:
+    async with env.routers(processes) as routers:
         notices_read = count_outputs(
             env.options, notices, data, trace_id=trace_id, start=start, timeout_s=_TIMEOUT_S
         )
@@ -57,8 +67,8 @@ async def _router_pass(env: BenchEnv, workload: Workload, trace_id: str) -> tupl
             timeout_s=_TIMEOUT_S,
         )
         counted = asyncio.ensure_future(asyncio.gather(notices_read, decisions_read))
-        await router.watch(counted)
-        rss = router.peak_rss_mb()
+        await routers.watch(counted)
+        rss = routers.peak_rss_mb()
     notices_tally, decisions_tally = counted.result()
     tally = notices_tally.merged(decisions_tally)
     return len(workload.messages) / tally.seconds, rss
@@ -75,20 +85,31 @@ async def _peer_pass(process: BenchProcess, env: BenchEnv, sink: str, expected: 
 
 
 async def measure_throughput(
-    env: BenchEnv, workload: Workload, *, peers: bool = True
+    env: BenchEnv,
+    workload: Workload,
+    *,
+    peers: bool = True,
+    router_processes: Sequence[int] = (1,),
 ) -> ThroughputRun:
-    """Fill the inputs, then run the router, the aiokafka loop and the quixstreams app."""
+    """Run the router (as each number of replicas), the aiokafka loop and the quixstreams app
+    over the same events, each pass starting on inputs filled beforehand.
+
+    The router's peak memory is that of the first pass (one process for the default).
+    """
     if peers and importlib.util.find_spec("quixstreams") is None:
         raise BenchError("quixstreams is not installed: pip install 'pes-hub[bench]', or --no-peers")
-    trace_id = new_trace_id()
     now_ms = int(time.time() * 1000)
-    await produce(env.options, workload.messages, lambda m: m.headers(trace_id, now_ms))
     rates: dict[str, float] = {}
-    rates["router"], rss = await _router_pass(env, workload, trace_id)
+    rss = 0.0
+    for processes in router_processes:
+        rate, peak = await _router_pass(env, workload, processes, now_ms)
+        rates[router_pipeline(processes)] = rate
+        rss = rss or peak
     if peers:
+        trace_id = new_trace_id()
         stem = f"bench.{trace_id[:8]}"
         partitions = env.catalog.topic(env.router_inputs[0]).partitions
-        sinks = {name: f"{stem}.{name}" for name in PIPELINES[1:]}
+        sinks = {name: f"{stem}.{name}" for name in PEERS}
         await create_topics(env.options, [f"{stem}.source", *sinks.values()], partitions)
         await produce(
             env.options,

@@ -28,6 +28,12 @@ def bench(
     peers: bool = typer.Option(
         True, "--peers/--no-peers", help="Also run the aiokafka and quixstreams baselines."
     ),
+    router_processes: list[int] = typer.Option(
+        None,
+        "--router-processes",
+        min=1,
+        help="Router replicas per pass, repeatable (default: 1, then 2).",
+    ),
 ) -> None:
     """Measure router throughput against its baselines, latency, audit speed and memory."""
     from hub.bench.report import figures_table
@@ -45,6 +51,7 @@ def bench(
         audit_events=audit_events,
         sections=chosen,
         peers=peers,
+        router_processes=tuple(router_processes or BenchOptions.router_processes),
     )
     async def run() -> list:
         # SIGTERM cancels like Ctrl-C, so every broker and process the suite started is stopped

@@ -164,6 +164,7 @@ class RouterWorker(Lifecycle):
         finally:
             await self._consumer.stop()
             await self._producer.stop()
+            self.table.close()
         log.info("router_stopped")
 
     async def _ensure_changelog(self) -> None:
@@ -226,7 +227,6 @@ class RouterWorker(Lifecycle):
                 "state_restored",
                 partitions=sorted(gained),
                 records=restored,
-                subjects=len(self.table),
                 seconds=round(time.monotonic() - began, 1),
             )
         kept = {p % self.core.audit_partitions for p in self._owned & partitions}
@@ -304,7 +304,7 @@ def create_worker(hub: HubSettings, kafka: KafkaSettings, router: RouterSettings
     partitions = {catalog.topic(name).partitions for name in inputs}
     if len(partitions) != 1:
         raise ConfigurationError(f"router inputs must be co-partitioned; found {partitions}")
-    table = ChangelogTable(partitions.pop())
+    table = ChangelogTable(partitions.pop(), router.state_dir)
     core = build_core(
         schema_dir=hub.schema_dir,
         topics_dir=hub.topics_dir,
