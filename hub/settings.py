@@ -119,6 +119,13 @@ class RouterSettings(BaseSettings):
     changelog_replication_factor: int = Field(
         default=1, description="Replication of the state changelog topic (3 on a real cluster)."
     )
+    producer_batch_bytes: int = Field(
+        default=1_000_000,
+        description=(
+            "Size of the router's produce batches. It writes about 4 KB per event into each "
+            "audit partition and inbox; keep it under the brokers' message.max.bytes (1 MB)."
+        ),
+    )
     state_dir: Path | None = Field(
         default=None,
         description=(

@@ -47,7 +47,9 @@ __all__ = ["RouterWorker", "create_worker", "read_chain_head"]
 
 log = get_logger(__name__)
 
-_MAX_RECORDS = 1_000  # per fetch: large enough to amortise, small enough for latency
+# per slice: large enough to amortise, small enough that one slice's outputs are on their
+# way to the broker while the next is routed
+_MAX_RECORDS = 250
 
 
 async def read_chain_head(client_options: dict[str, Any], codec: AvroCodec, partition: int) -> str:
@@ -135,7 +137,10 @@ class RouterWorker(Lifecycle):
             enable_idempotence=False,
             acks="all",
             linger_ms=2,
-            max_batch_size=kafka.max_batch_size,
+            # an audit partition gets ~500 KB per slice: with smaller batches the second one
+            # for a partition waits until the first has gone out, which stalls routing
+            max_batch_size=router.producer_batch_bytes,
+            max_request_size=4 * router.producer_batch_bytes,
             **self._options,
         )
         self._sink = BatchSink(self._producer)
