@@ -183,6 +183,8 @@ def _counter_config(options: Mapping[str, Any]) -> dict[str, Any]:
         "isolation.level": "read_uncommitted",
         # the embedded broker does not wake a waiting fetch when records arrive
         "fetch.wait.max.ms": 5,
+        "fetch.error.backoff.ms": 5,
+        "fetch.queue.backoff.ms": 0,
         "fetch.max.bytes": 64 * 1024 * 1024,
         "max.partition.fetch.bytes": 16 * 1024 * 1024,
         "receive.message.max.bytes": 65 * 1024 * 1024,
