@@ -115,4 +115,3 @@ async def bench_env(
     finally:
         if broker is not None:
             await broker.stop()
-

@@ -107,7 +107,9 @@ async def create_topics(options: Mapping[str, Any], names: Iterable[str], partit
         await admin.close()
 
 
-async def end_offsets(options: Mapping[str, Any], topics: Iterable[str]) -> dict[TopicPartition, int]:
+async def end_offsets(
+    options: Mapping[str, Any], topics: Iterable[str]
+) -> dict[TopicPartition, int]:
     """Return the reported end of every partition of *topics* (may be short on Tansu)."""
     consumer = AIOKafkaConsumer(enable_auto_commit=False, **options)
     await consumer.start()
@@ -228,8 +230,7 @@ def _count(
         while tally.count < expected and not stop.is_set():
             if time.monotonic() > deadline:
                 raise BenchTimeoutError(
-                    f"{tally.count} of {expected} records on {names} "
-                    f"after {timeout_s:.0f} s"
+                    f"{tally.count} of {expected} records on {names} after {timeout_s:.0f} s"
                 )
             # whatever is queued, else wait for the first record to arrive
             batch = consumer.consume(_BATCH, 0) or consumer.consume(1, _WAIT_S)

@@ -161,18 +161,20 @@ class _Suite:
     async def latency(self) -> list[Figure]:
         figures = []
         for processes in self.options.router_processes:
-            async with self.env(f"latency-{processes}") as env:
-                async with env.routers(processes, "router-latency") as routers:
-                    await self._warm_up(env)
-                    for rate in self.options.latency_rates:
-                        count = max(int(rate * self.options.latency_seconds), 10)
-                        results = []
-                        for _ in range(self.options.runs):
-                            workload = vacancies(self.codec, self.catalog, count, self.now_ms)
-                            results.append(await hop_latency(env, workload, rate))
-                            routers.check_alive()
-                        section = f"{router_pipeline(processes)} hop"
-                        figures += _latency_figures(section, f"{rate} ev/s", results)
+            async with (
+                self.env(f"latency-{processes}") as env,
+                env.routers(processes, "router-latency") as routers,
+            ):
+                await self._warm_up(env)
+                for rate in self.options.latency_rates:
+                    count = max(int(rate * self.options.latency_seconds), 10)
+                    results = []
+                    for _ in range(self.options.runs):
+                        workload = vacancies(self.codec, self.catalog, count, self.now_ms)
+                        results.append(await hop_latency(env, workload, rate))
+                        routers.check_alive()
+                    section = f"{router_pipeline(processes)} hop"
+                    figures += _latency_figures(section, f"{rate} ev/s", results)
         return figures
 
     async def _warm_up(self, env: BenchEnv) -> None:
@@ -198,19 +200,39 @@ class _Suite:
             ]
         decisions = self.options.audit_events * (len(self.catalog.services) - 1)
         return [
-            Figure("audit", f"replay, {decisions:,} decisions", _median(replays), "rec/s",
-                   runs=len(replays)),
-            Figure("audit", f"verify, {decisions:,} decisions", _median(verifies), "rec/s",
-                   runs=len(verifies)),
+            Figure(
+                "audit",
+                f"replay, {decisions:,} decisions",
+                _median(replays),
+                "rec/s",
+                runs=len(replays),
+            ),
+            Figure(
+                "audit",
+                f"verify, {decisions:,} decisions",
+                _median(verifies),
+                "rec/s",
+                runs=len(verifies),
+            ),
         ]
 
 
 def _latency_figures(section: str, label: str, results: list) -> list[Figure]:
     return [
-        Figure(section, f"p50 at {label}", _median([r.p50_ms for r in results]), "ms",
-               runs=len(results)),
-        Figure(section, f"p99 at {label}", _median([r.p99_ms for r in results]), "ms",
-               runs=len(results)),
+        Figure(
+            section,
+            f"p50 at {label}",
+            _median([r.p50_ms for r in results]),
+            "ms",
+            runs=len(results),
+        ),
+        Figure(
+            section,
+            f"p99 at {label}",
+            _median([r.p99_ms for r in results]),
+            "ms",
+            runs=len(results),
+        ),
     ]
 
 

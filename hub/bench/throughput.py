@@ -97,7 +97,9 @@ async def measure_throughput(
     The router's peak memory is that of the first pass (one process for the default).
     """
     if peers and importlib.util.find_spec("quixstreams") is None:
-        raise BenchError("quixstreams is not installed: pip install 'pes-hub[bench]', or --no-peers")
+        raise BenchError(
+            "quixstreams is not installed: pip install 'pes-hub[bench]', or --no-peers"
+        )
     now_ms = int(time.time() * 1000)
     rates: dict[str, float] = {}
     rss = 0.0

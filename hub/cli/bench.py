@@ -53,6 +53,7 @@ def bench(
         peers=peers,
         router_processes=tuple(router_processes or BenchOptions.router_processes),
     )
+
     async def run() -> list:
         # SIGTERM cancels like Ctrl-C, so every broker and process the suite started is stopped
         task = asyncio.current_task()

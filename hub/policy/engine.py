@@ -373,7 +373,12 @@ def _allow(
         pseudonymise = []
     dropped = tuple(p for p in drop if p in defaults)
     # destinations minimised alike share one payload object (pseudonyms are per destination)
-    key = (dropped, rule.fields.drop_unless, tuple(pseudonymise), destination if pseudonymise else None)
+    key = (
+        dropped,
+        rule.fields.drop_unless,
+        tuple(pseudonymise),
+        destination if pseudonymise else None,
+    )
     minimised = memo.minimised.get(key)
     if minimised is None:
         minimised = memo.minimised[key] = minimise(

@@ -10,10 +10,10 @@ read or routed becomes a DeadLetter with the reason and the original bytes.
 
 from __future__ import annotations
 
-from hashlib import sha256
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from hashlib import sha256
 from typing import Any
 
 from hub.audit import AuditChain
@@ -23,8 +23,8 @@ from hub.codec import AvroCodec, CloudEvent, CodecError
 from hub.deadletters import DEADLETTER_TOPIC, dead_letter
 from hub.logging import get_logger
 from hub.policy import Decision, Event, Outcome, PolicyContext, SubjectState, decide
-from hub.router.exceptions import RoutingError
 from hub.router.events import read_event
+from hub.router.exceptions import RoutingError
 from hub.router.records import InputRecord, OutputRecord
 from hub.router.state import SubjectStore
 

@@ -58,9 +58,11 @@ def _named_types(node: Any, found: dict[str, Any]) -> dict[str, Any]:
     elif isinstance(node, dict):
         if node.get("type") in ("enum", "record", "fixed"):
             found.setdefault(node["name"], node)
-        for child in (node.get("items"), node.get("values"), *(
-            f["type"] for f in node.get("fields", ())
-        )):
+        for child in (
+            node.get("items"),
+            node.get("values"),
+            *(f["type"] for f in node.get("fields", ())),
+        ):
             if child is not None:
                 _named_types(child, found)
     return found

@@ -15,9 +15,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
 
 async def test_every_section_runs_on_a_tiny_workload() -> None:
-    options = BenchOptions(
-        events=500, subjects=500, runs=1, latency_seconds=1.0, audit_events=100
-    )
+    options = BenchOptions(events=500, subjects=500, runs=1, latency_seconds=1.0, audit_events=100)
     figures = await run_suite(options, HubSettings())
     sections = {figure.section for figure in figures}
     assert sections == {
