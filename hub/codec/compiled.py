@@ -1,27 +1,38 @@
-"""Avro binary writers compiled once per schema into nested closures.
+"""Avro binary writers and readers, generated once per schema as Python source.
 
 fastavro's generic writer picks a union branch by validating the value against each
-branch, which for ``["null", record]`` means walking the whole record twice; the hub's
-records are mostly such unions, and encoding cost about twice decoding. A compiled
-writer knows each field's type up front, so a nullable field costs one ``is None``.
-The bytes are the same as fastavro's (one block per array or map, then 0).
+branch, which for ``["null", record]`` means walking the whole record twice, and its
+generic reader walks the parsed schema for every value. The hub's records are mostly
+such unions, and routing one vacancy decodes one record and encodes several. A function
+generated for one schema knows each field's type up front: a nullable field costs one
+``is None``, a string a length and a slice, and no call is made per field. That makes
+encoding about three times and decoding about twice as fast as fastavro.
+
+The bytes written are fastavro's (one block per array or map, then 0); what is read is
+what fastavro returns (dicts, lists, str, bytes). Readers read data written with this
+exact schema; data written with another version is resolved by fastavro.
 
 Unions whose branches cannot be told apart by the Python type of the value (two
-records, two arrays...) are not compiled; :func:`compile_writer` returns None for a
-schema holding one, and the codec keeps using fastavro for it.
+records, two arrays...) cannot be written by type; :func:`compile_writer` returns None
+for a schema holding one, and the codec keeps using fastavro to write it.
+
+Only schemas from the hub's own schema store are compiled. Names from the schema reach
+the generated source as string literals (``repr``), never as code.
 """
 
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["Writer", "compile_field_writers", "compile_writer"]
+__all__ = ["Reader", "Writer", "compile_field_writers", "compile_reader", "compile_writer"]
 
 Writer = Callable[[bytearray, Any], None]
-_Field = tuple[str, Writer, bool, Any]  # name, writer, has a default, the default
+Reader = Callable[[bytes, int], tuple[Any, int]]
 
+_PRIMITIVE_NAMES = ("null", "boolean", "int", "long", "float", "double", "string", "bytes")
 _INT_RANGE = (-(2**31), 2**31 - 1)
 _LONG_RANGE = (-(2**63), 2**63 - 1)
 _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
@@ -39,18 +50,17 @@ _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
     "map": (dict,),
     "array": (list, tuple),
 }
-_FLOAT = struct.Struct("<f").pack
-_DOUBLE = struct.Struct("<d").pack
 
 
 class _NotCompilable(Exception):
-    """Raised while compiling a schema the compiled writers do not cover."""
+    """Raised while compiling a schema the generated writers do not cover."""
+
+
+# --- helpers the generated code calls ------------------------------------------------------
 
 
 def _write_long(out: bytearray, value: int) -> None:
-    if -64 <= value < 64:  # most lengths, indexes and counts: one byte
-        out.append((value << 1) ^ (value >> 63))
-        return
+    """Append *value* zig-zag and varint encoded (the generated code inlines one-byte values)."""
     if not _LONG_RANGE[0] <= value <= _LONG_RANGE[1]:
         raise OverflowError(f"{value} does not fit an Avro long")
     n = (value << 1) ^ (value >> 63)
@@ -66,182 +76,421 @@ def _write_int(out: bytearray, value: int) -> None:
     _write_long(out, value)
 
 
-def _write_string(out: bytearray, value: str) -> None:
-    data = value.encode("utf-8")
-    size = len(data)
-    if size < 64:
-        out.append(size << 1)
-    else:
-        _write_long(out, size)
-    out += data
+def _read_varint(data: bytes, pos: int, first: int) -> tuple[int, int]:
+    """Return the rest of a varint whose *first* byte had its high bit set, and the new position."""
+    value, shift = first & 0x7F, 7
+    while True:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, pos
+        shift += 7
+        if shift > 63:
+            raise ValueError("a varint longer than ten bytes")
 
 
-def _write_bytes(out: bytearray, value: bytes) -> None:
-    _write_long(out, len(value))
-    out += value
+def _bad(what: str) -> ValueError:
+    return ValueError(what)
 
 
-def _write_boolean(out: bytearray, value: bool) -> None:
-    if not isinstance(value, bool):
-        raise TypeError(f"{value!r} is not a boolean")
-    out.append(1 if value else 0)
-
-
-def _write_null(out: bytearray, value: None) -> None:
-    if value is not None:
-        raise TypeError(f"{value!r} is not null")
-
-
-_PRIMITIVES: dict[str, Writer] = {
-    "null": _write_null,
-    "boolean": _write_boolean,
-    "int": _write_int,
-    "long": _write_long,
-    "float": lambda out, value: out.extend(_FLOAT(value)),
-    "double": lambda out, value: out.extend(_DOUBLE(value)),
-    "string": _write_string,
-    "bytes": _write_bytes,
+_HELPERS: dict[str, Any] = {
+    "_write_long": _write_long,
+    "_write_int": _write_int,
+    "_read_varint": _read_varint,
+    "_bad": _bad,
+    "_pack_float": struct.Struct("<f").pack,
+    "_pack_double": struct.Struct("<d").pack,
+    "_unpack_float": struct.Struct("<f").unpack_from,
+    "_unpack_double": struct.Struct("<d").unpack_from,
 }
 
 
 def _kind(schema: Any, named: Mapping[str, Any]) -> str:
     if isinstance(schema, str):
-        return schema if schema in _PRIMITIVES else str(named[schema]["type"])
+        return schema if schema in _PRIMITIVE_NAMES else str(named[schema]["type"])
     if isinstance(schema, list):
         return "union"
-    return str(schema["type"])
+    kind = schema["type"]
+    return _kind(kind, named) if isinstance(kind, (dict, list)) else str(kind)
 
 
-class _Compiler:
+# --- source generation ---------------------------------------------------------------------
+
+
+class _Source:
+    """Lines of Python being generated, with indentation, fresh names and constants."""
+
     def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.constants: dict[str, Any] = {}
+        self._depth = 0
+        self._counter = 0
+
+    def line(self, text: str) -> None:
+        self.lines.append("    " * self._depth + text)
+
+    @contextmanager
+    def block(self, header: str) -> Iterator[None]:
+        self.line(header)
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+
+    def name(self, prefix: str) -> str:
+        self._counter += 1
+        return f"{prefix}{self._counter}"
+
+    def constant(self, value: Any, prefix: str = "_c") -> str:
+        name = self.name(prefix)
+        self.constants[name] = value
+        return name
+
+    def build(self) -> dict[str, Any]:
+        namespace = dict(_HELPERS, **self.constants)
+        exec(compile("\n".join(self.lines), "<avro compiled>", "exec"), namespace)  # noqa: S102
+        return namespace
+
+
+class _Generator:
+    """Generates one function per named record, each writing or reading its fields inline."""
+
+    def __init__(self) -> None:
+        self.source = _Source()
         self.named: dict[str, Any] = {}
-        self.writers: dict[str, Writer] = {}
+        self._writers: dict[str, str] = {}
+        self._readers: dict[str, str] = {}
+        self._pending: list[tuple[str, Mapping[str, Any], bool]] = []
 
-    def compile(self, schema: Any) -> Writer:
-        if isinstance(schema, str):
-            if schema in _PRIMITIVES:
-                return _PRIMITIVES[schema]
-            return lambda out, value, name=schema: self.writers[name](out, value)
+    def collect(self, schema: Any) -> None:
+        """Note every named type defined in *schema*, so a name is known before its use."""
         if isinstance(schema, list):
-            return self._union(schema)
-        kind = schema["type"]
-        if isinstance(kind, (dict, list)) or (kind in _PRIMITIVES and "name" not in schema):
-            return self.compile(kind)
-        if kind in ("record", "error"):
-            return self._record(schema)
-        if kind == "enum":
-            return self._named(schema, self._enum(schema))
-        if kind == "fixed":
-            return self._named(schema, self._fixed(schema))
-        if kind == "array":
-            return self._array(self.compile(schema["items"]))
-        if kind == "map":
-            return self._map(self.compile(schema["values"]))
-        raise _NotCompilable(f"unknown type {kind!r}")
+            for branch in schema:
+                self.collect(branch)
+        elif isinstance(schema, dict):
+            if "name" in schema and schema.get("type") in ("record", "error", "enum", "fixed"):
+                self.named[schema["name"]] = schema
+            for field in schema.get("fields", ()):
+                self.collect(field["type"])
+            for key in ("type", "items", "values"):
+                if isinstance(schema.get(key), (dict, list)):
+                    self.collect(schema[key])
 
-    def _named(self, schema: Mapping[str, Any], writer: Writer) -> Writer:
-        self.named[schema["name"]] = schema
-        self.writers[schema["name"]] = writer
-        return writer
+    def _resolve(self, schema: Any) -> Any:
+        """Return the definition behind a name, or the schema itself."""
+        if isinstance(schema, str) and schema not in _PRIMITIVE_NAMES:
+            return self.named[schema]
+        if isinstance(schema, dict) and isinstance(schema["type"], (dict, list)):
+            return schema["type"]
+        if isinstance(schema, dict) and schema["type"] in _PRIMITIVE_NAMES:
+            return schema["type"]
+        return schema
 
-    def fields(self, schema: Mapping[str, Any]) -> tuple[_Field, ...]:
-        """Return the writer of each field of a record schema, in schema order."""
-        self.named[schema["name"]] = schema
-        return tuple(
-            (field["name"], self.compile(field["type"]), "default" in field, field.get("default"))
-            for field in schema["fields"]
-        )
+    def function_for(self, record: Mapping[str, Any], *, writer: bool) -> str:
+        """Return the name of the function for *record*; generate it once, after the current one."""
+        table = self._writers if writer else self._readers
+        name = table.get(record["name"])
+        if name is None:
+            name = table[record["name"]] = self.source.name("_write_" if writer else "_read_")
+            self._pending.append((name, record, writer))
+        return name
 
-    def _record(self, schema: Mapping[str, Any]) -> Writer:
-        write = _fields_writer(self.fields(schema))
-        self.writers[schema["name"]] = write
-        return write
+    def finish(self) -> dict[str, Any]:
+        """Generate every function asked for (which may ask for more), then run the source."""
+        while self._pending:
+            name, record, writer = self._pending.pop(0)
+            if writer:
+                self._write_record_function(name, record["fields"])
+            else:
+                self._read_record_function(name, record["fields"])
+        return self.source.build()
 
-    @staticmethod
-    def _enum(schema: Mapping[str, Any]) -> Writer:
-        index = {symbol: i for i, symbol in enumerate(schema["symbols"])}
-        return lambda out, value: _write_long(out, index[value])
+    # --- writing -------------------------------------------------------------------------
 
-    @staticmethod
-    def _fixed(schema: Mapping[str, Any]) -> Writer:
-        size = schema["size"]
+    def _write_record_function(self, name: str, fields: list[Mapping[str, Any]]) -> None:
+        src = self.source
+        with src.block(f"def {name}(out, value):"):
+            if not fields:
+                src.line("return None")
+            if any("default" in field for field in fields):
+                src.line("get = value.get")
+            for field in fields:
+                var = src.name("v")
+                if "default" in field:
+                    default = src.constant(field["default"])
+                    src.line(f"{var} = get({field['name']!r}, {default})")
+                else:
+                    src.line(f"{var} = value[{field['name']!r}]")
+                self.write(field["type"], var)
 
-        def write(out: bytearray, value: bytes) -> None:
-            if len(value) != size:
-                raise ValueError(f"{len(value)} bytes for a fixed of {size}")
-            out += value
+    def write(self, schema: Any, var: str) -> None:
+        """Emit statements that append the encoding of the value in *var*."""
+        src = self.source
+        schema = self._resolve(schema)
+        if isinstance(schema, list):
+            self._write_union(schema, var)
+            return
+        kind = schema if isinstance(schema, str) else schema["type"]
+        if kind == "null":
+            with src.block(f"if {var} is not None:"):
+                src.line(f"raise TypeError(f'{{{var}!r}} is not null')")
+        elif kind == "boolean":
+            with src.block(f"if {var} is True:"):
+                src.line("out.append(1)")
+            with src.block(f"elif {var} is False:"):
+                src.line("out.append(0)")
+            with src.block("else:"):
+                src.line(f"raise TypeError(f'{{{var}!r}} is not a boolean')")
+        elif kind == "int":
+            src.line(f"_write_int(out, {var})")
+        elif kind == "long":
+            with src.block(f"if -64 <= {var} < 64:"):
+                src.line(f"out.append(({var} << 1) ^ ({var} >> 63))")
+            with src.block("else:"):
+                src.line(f"_write_long(out, {var})")
+        elif kind in ("float", "double"):
+            src.line(f"out += _pack_{kind}({var})")
+        elif kind == "string":
+            data, size = src.name("d"), src.name("n")
+            src.line(f"{data} = {var}.encode()")
+            src.line(f"{size} = len({data})")
+            with src.block(f"if {size} < 64:"):
+                src.line(f"out.append({size} << 1)")
+            with src.block("else:"):
+                src.line(f"_write_long(out, {size})")
+            src.line(f"out += {data}")
+        elif kind == "bytes":
+            src.line(f"_write_long(out, len({var}))")
+            src.line(f"out += {var}")
+        elif kind in ("record", "error"):
+            src.line(f"{self.function_for(schema, writer=True)}(out, {var})")
+        elif kind == "enum":
+            index = src.constant({s: i for i, s in enumerate(schema["symbols"])}, "_index")
+            src.line(f"_write_long(out, {index}[{var}])")
+        elif kind == "fixed":
+            with src.block(f"if len({var}) != {int(schema['size'])}:"):
+                src.line(
+                    f"raise ValueError(f'{{len({var})}} bytes for a fixed of {schema['size']}')"
+                )
+            src.line(f"out += {var}")
+        elif kind == "array":
+            self._write_array(schema["items"], var)
+        elif kind == "map":
+            self._write_map(schema["values"], var)
+        else:
+            raise _NotCompilable(f"unknown type {kind!r}")
 
-        return write
+    def _write_array(self, items: Any, var: str) -> None:
+        src = self.source
+        with src.block(f"if not isinstance({var}, (list, tuple)):"):
+            src.line(f"raise TypeError(f'{{type({var}).__name__}} is not an array')")
+        with src.block(f"if {var}:"):
+            src.line(f"_write_long(out, len({var}))")
+            item = src.name("i")
+            with src.block(f"for {item} in {var}:"):
+                self.write(items, item)
+        src.line("out.append(0)")
 
-    @staticmethod
-    def _array(item: Writer) -> Writer:
-        def write(out: bytearray, value: list[Any]) -> None:
-            if not isinstance(value, (list, tuple)):
-                raise TypeError(f"{type(value).__name__} is not an array")
-            if value:
-                _write_long(out, len(value))
-                for element in value:
-                    item(out, element)
-            out.append(0)
+    def _write_map(self, values: Any, var: str) -> None:
+        src = self.source
+        with src.block(f"if {var}:"):
+            src.line(f"_write_long(out, len({var}))")
+            key, item = src.name("k"), src.name("i")
+            with src.block(f"for {key}, {item} in {var}.items():"):
+                self.write("string", key)
+                self.write(values, item)
+        src.line("out.append(0)")
 
-        return write
-
-    @staticmethod
-    def _map(values: Writer) -> Writer:
-        def write(out: bytearray, value: Mapping[str, Any]) -> None:
-            if value:
-                _write_long(out, len(value))
-                for key, element in value.items():
-                    _write_string(out, key)
-                    values(out, element)
-            out.append(0)
-
-        return write
-
-    def _union(self, branches: list[Any]) -> Writer:
+    def _write_union(self, branches: list[Any], var: str) -> None:
+        src = self.source
         kinds = [_kind(branch, self.named) for branch in branches]
         if "null" in kinds and len(branches) == 2:
             null_index = kinds.index("null")
-            other_index = 1 - null_index
-            other = self.compile(branches[other_index])
-
-            null_byte, other_byte = null_index << 1, other_index << 1  # zigzag of 0 or 1
-
-            def write_nullable(out: bytearray, value: Any) -> None:
-                if value is None:
-                    out.append(null_byte)
-                else:
-                    out.append(other_byte)
-                    other(out, value)
-
-            return write_nullable
+            with src.block(f"if {var} is None:"):
+                src.line(f"out.append({null_index << 1})")  # zigzag of 0 or 1
+            with src.block("else:"):
+                src.line(f"out.append({(1 - null_index) << 1})")
+                self.write(branches[1 - null_index], var)
+            return
         types = [_PYTHON_TYPES[kind] for kind in kinds]
         for i, left in enumerate(types):
             for right in types[i + 1 :]:
                 if set(left) & set(right):
                     raise _NotCompilable(f"union {kinds} is ambiguous by Python type")
-        choices = [(t, i, self.compile(b)) for i, (t, b) in enumerate(zip(types, branches))]
+        keyword = "if"
+        for index, (python_types, branch) in enumerate(zip(types, branches, strict=True)):
+            checked = src.constant(python_types, "_types")
+            condition = f"isinstance({var}, {checked})"
+            if bool not in python_types:  # a bool is an int to isinstance, not to Avro
+                condition += f" and not isinstance({var}, bool)"
+            with src.block(f"{keyword} {condition}:"):
+                src.line(f"out.append({index << 1})")
+                self.write(branch, var)
+            keyword = "elif"
+        with src.block("else:"):
+            src.line(
+                f"raise TypeError(f'{{type({var}).__name__}} fits no branch of union {kinds}')"
+            )
 
-        def write_union(out: bytearray, value: Any) -> None:
-            for python_types, index, writer in choices:
-                if isinstance(value, python_types) and not (
-                    isinstance(value, bool) and bool not in python_types
-                ):
-                    _write_long(out, index)
-                    writer(out, value)
-                    return
-            raise TypeError(f"{type(value).__name__} fits no branch of union {kinds}")
+    # --- reading -------------------------------------------------------------------------
 
-        return write_union
+    def _read_record_function(self, name: str, fields: list[Mapping[str, Any]]) -> None:
+        src = self.source
+        with src.block(f"def {name}(data, pos):"):
+            src.line("end = len(data)")
+            values = []
+            for field in fields:
+                var = src.name("f")
+                self.read(field["type"], var)
+                values.append(f"{field['name']!r}: {var}")
+            src.line(f"return {{{', '.join(values)}}}, pos")
+
+    def _read_long(self, var: str) -> None:
+        src = self.source
+        src.line(f"{var} = data[pos]")
+        src.line("pos += 1")
+        with src.block(f"if {var} & 0x80:"):
+            src.line(f"{var}, pos = _read_varint(data, pos, {var})")
+        src.line(f"{var} = ({var} >> 1) ^ -({var} & 1)")
+
+    def _read_size(self, var: str) -> None:
+        """Emit reading a length into *var*; a negative one is refused before any zig-zag."""
+        src = self.source
+        src.line(f"{var} = data[pos]")
+        src.line("pos += 1")
+        with src.block(f"if {var} & 0x80:"):
+            src.line(f"{var}, pos = _read_varint(data, pos, {var})")
+        with src.block(f"if {var} & 1:"):
+            src.line("raise _bad('a negative length')")
+        src.line(f"{var} >>= 1")
+
+    def _read_slice(self, size: str, var: str) -> None:
+        """Emit reading *size* bytes into *var* as bytes."""
+        src = self.source
+        stop = src.name("e")
+        src.line(f"{stop} = pos + {size}")
+        with src.block(f"if {stop} > end:"):
+            src.line("raise EOFError")
+        src.line(f"{var} = data[pos:{stop}]")
+        src.line(f"pos = {stop}")
+
+    def _read_small_index(self, var: str, count: int, what: str) -> None:
+        """Emit reading an index below *count* (< 64): one byte, twice the index."""
+        src = self.source
+        src.line(f"{var} = data[pos]")
+        src.line("pos += 1")
+        with src.block(f"if {var} & 0x81 or {var} >= {2 * count}:"):
+            src.line(f"raise _bad(f'{what} index {{{var}}} is out of range')")
+        src.line(f"{var} >>= 1")
+
+    def read(self, schema: Any, var: str) -> None:
+        """Emit statements that read one value into *var*, advancing ``pos``."""
+        src = self.source
+        schema = self._resolve(schema)
+        if isinstance(schema, list):
+            self._read_union(schema, var)
+            return
+        kind = schema if isinstance(schema, str) else schema["type"]
+        if kind == "null":
+            src.line(f"{var} = None")
+        elif kind == "boolean":
+            src.line(f"{var} = data[pos] != 0")
+            src.line("pos += 1")
+        elif kind in ("int", "long"):
+            self._read_long(var)
+        elif kind in ("float", "double"):
+            width = 4 if kind == "float" else 8
+            with src.block(f"if pos + {width} > end:"):
+                src.line("raise EOFError")
+            src.line(f"{var} = _unpack_{kind}(data, pos)[0]")
+            src.line(f"pos += {width}")
+        elif kind == "string":
+            size = src.name("n")
+            self._read_size(size)
+            self._read_slice(size, var)
+            src.line(f"{var} = {var}.decode()")
+        elif kind == "bytes":
+            size = src.name("n")
+            self._read_size(size)
+            self._read_slice(size, var)
+        elif kind in ("record", "error"):
+            src.line(f"{var}, pos = {self.function_for(schema, writer=False)}(data, pos)")
+        elif kind == "enum":
+            symbols = src.constant(tuple(schema["symbols"]), "_symbols")
+            if len(schema["symbols"]) < 64:
+                self._read_small_index(var, len(schema["symbols"]), "enum")
+            else:
+                self._read_long(var)
+                with src.block(f"if not 0 <= {var} < {len(schema['symbols'])}:"):
+                    src.line(f"raise _bad(f'enum index {{{var}}} is out of range')")
+            src.line(f"{var} = {symbols}[{var}]")
+        elif kind == "fixed":
+            self._read_slice(str(int(schema["size"])), var)
+        elif kind == "array":
+            self._read_blocks(var, "[]", lambda item: self.read(schema["items"], item), "append")
+        elif kind == "map":
+            self._read_blocks(var, "{}", lambda item: self.read(schema["values"], item), "map")
+        else:
+            raise _NotCompilable(f"unknown type {kind!r}")
+
+    def _read_blocks(
+        self, var: str, empty: str, read_item: Callable[[str], None], how: str
+    ) -> None:
+        """Emit reading an array or map: blocks of items, a negative count carrying a size."""
+        src = self.source
+        count, item = src.name("c"), src.name("i")
+        src.line(f"{var} = {empty}")
+        self._read_long(count)
+        with src.block(f"while {count}:"):
+            with src.block(f"if {count} < 0:"):
+                src.line(f"{count} = -{count}")
+                self._read_long(src.name("size"))
+            with src.block(f"for _ in range({count}):"):
+                if how == "map":
+                    key = src.name("k")
+                    self.read("string", key)
+                    read_item(item)
+                    src.line(f"{var}[{key}] = {item}")
+                else:
+                    read_item(item)
+                    src.line(f"{var}.append({item})")
+            self._read_long(count)
+
+    def _read_union(self, branches: list[Any], var: str) -> None:
+        src = self.source
+        index = src.name("u")
+        if len(branches) < 64:
+            self._read_small_index(index, len(branches), "union")
+        else:
+            self._read_long(index)
+        keyword = "if"
+        for position, branch in enumerate(branches):
+            with src.block(f"{keyword} {index} == {position}:"):
+                self.read(branch, var)
+            keyword = "elif"
+        if len(branches) >= 64:  # a one-byte index was checked on reading
+            with src.block("else:"):
+                src.line(f"raise _bad(f'union index {{{index}}} is out of range')")
 
 
-def _fields_writer(fields: tuple[_Field, ...]) -> Writer:
-    def write(out: bytearray, value: Mapping[str, Any]) -> None:
-        get = value.get
-        for name, writer, has_default, default in fields:
-            writer(out, get(name, default) if has_default else value[name])
+def _top_record(generator: _Generator, expanded: Mapping[str, Any]) -> dict[str, Any]:
+    schema = dict(expanded)
+    if schema.get("type") not in ("record", "error"):
+        raise _NotCompilable("only records are compiled")
+    generator.collect(schema)
+    return schema
 
-    return write
+
+def compile_writer(expanded: Mapping[str, Any]) -> Writer | None:
+    """Return a writer for a fully expanded record schema, or None if it holds an ambiguous union."""
+    try:
+        generator = _Generator()
+        name = generator.function_for(_top_record(generator, expanded), writer=True)
+        return generator.finish()[name]  # type: ignore[no-any-return]
+    except _NotCompilable:
+        return None
 
 
 def compile_field_writers(expanded: Mapping[str, Any]) -> dict[str, Writer] | None:
@@ -251,15 +500,25 @@ def compile_field_writers(expanded: Mapping[str, Any]) -> dict[str, Writer] | No
     may encode the parts that several records share once and join the bytes.
     """
     try:
-        compiler = _Compiler()
-        return {field[0]: _fields_writer((field,)) for field in compiler.fields(dict(expanded))}
+        generator = _Generator()
+        record = _top_record(generator, expanded)
+        names = {}
+        for field in record["fields"]:
+            name = names[field["name"]] = generator.source.name("_field_")
+            generator._write_record_function(name, [field])
+        namespace = generator.finish()
+        return {field: namespace[name] for field, name in names.items()}
     except _NotCompilable:
         return None
 
 
-def compile_writer(expanded: Mapping[str, Any]) -> Writer | None:
-    """Return a writer for a fully expanded schema, or None if it holds an ambiguous union."""
-    try:
-        return _Compiler().compile(dict(expanded))
-    except _NotCompilable:
-        return None
+def compile_reader(expanded: Mapping[str, Any]) -> Reader:
+    """Return a reader for data written with exactly this fully expanded record schema.
+
+    ``reader(data, pos)`` returns the record and the position after it. It raises
+    IndexError or EOFError when the data ends early, ValueError on an impossible
+    length, index or varint, and UnicodeDecodeError on a string that is not UTF-8.
+    """
+    generator = _Generator()
+    name = generator.function_for(_top_record(generator, expanded), writer=False)
+    return generator.finish()[name]  # type: ignore[no-any-return]

@@ -13,6 +13,7 @@ from typing import Any
 import fastavro
 import fastavro.validation
 
+from hub.codec.compiled import Reader, Writer, compile_field_writers, compile_reader, compile_writer
 from hub.codec.exceptions import (
     DecodeError,
     EncodeError,
@@ -21,7 +22,6 @@ from hub.codec.exceptions import (
     UnknownFingerprintError,
     WrongTypeError,
 )
-from hub.codec.compiled import Writer, compile_field_writers, compile_writer
 from hub.codec.schemas import SchemaStore, SchemaVersion
 
 __all__ = ["HEADER_LENGTH", "MAGIC", "AvroCodec", "Decoded", "split_header"]
@@ -29,7 +29,7 @@ __all__ = ["HEADER_LENGTH", "MAGIC", "AvroCodec", "Decoded", "split_header"]
 MAGIC = b"\xc3\x01"
 HEADER_LENGTH = len(MAGIC) + 8
 
-_FASTAVRO_READ_ERRORS = (
+_READ_ERRORS = (
     ValueError,
     TypeError,
     KeyError,
@@ -70,6 +70,7 @@ class AvroCodec:
     def __init__(self, store: SchemaStore) -> None:
         self.store = store
         self._writers: dict[str, tuple[SchemaVersion, bytes, Writer | None]] = {}
+        self._readers: dict[bytes, Reader] = {}
 
     def _writer(self, name: str) -> tuple[SchemaVersion, bytes, Writer | None]:
         found = self._writers.get(name)
@@ -91,11 +92,17 @@ class AvroCodec:
         """
         return compile_field_writers(self.store.current(name).expanded)
 
+    def _reader(self, version: SchemaVersion) -> Reader:
+        reader = self._readers.get(version.fingerprint)
+        if reader is None:
+            reader = self._readers[version.fingerprint] = compile_reader(version.expanded)
+        return reader
+
     def encode(self, name: str, record: dict[str, Any]) -> bytes:
         """Return the single-object encoding of *record* as the current *name* schema."""
         version, header, writer = self._writer(name)
         try:
-            if writer is not None:  # compiled: same bytes as fastavro, about twice as fast
+            if writer is not None:  # generated: same bytes as fastavro, about three times as fast
                 out = bytearray(header)
                 writer(out, record)
                 return bytes(out)
@@ -116,18 +123,22 @@ class AvroCodec:
             wanted = self.store.current(expected).name
             if writer.name != wanted:
                 raise WrongTypeError(wanted, writer.name)
-        reader = None if writer.current else self.store.current(writer.name).parsed
-        stream = io.BytesIO(body)
         try:
-            record = fastavro.schemaless_reader(stream, writer.parsed, reader)
+            if writer.current:  # generated reader: same record as fastavro, about twice as fast
+                record, end = self._reader(writer)(bytes(body), 0)
+            else:  # an archived version: fastavro resolves it to the current one
+                stream = io.BytesIO(body)
+                current = self.store.current(writer.name).parsed
+                record = fastavro.schemaless_reader(stream, writer.parsed, current)
+                end = stream.tell()
         except (EOFError, IndexError) as exc:
-            # fastavro reads past the end of a short buffer as EOF or an index error
+            # reading past the end of a short buffer is an EOF or an index error
             raise TruncatedMessageError(
                 f"{writer.name} body ends after {len(body)} bytes, before the record is complete"
             ) from exc
-        except _FASTAVRO_READ_ERRORS as exc:
+        except _READ_ERRORS as exc:
             raise DecodeError(f"{writer.name} body is not valid: {exc}") from exc
-        trailing = len(body) - stream.tell()
+        trailing = len(body) - end
         if trailing:
             raise DecodeError(f"{writer.name} body has {trailing} unread trailing bytes")
         return Decoded(name=writer.name, fingerprint=fingerprint, record=record)
