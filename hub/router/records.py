@@ -1,17 +1,19 @@
-"""Kafka records as plain values, so the router core can be tested without a broker."""
+"""Kafka records as plain values, so the router core can be tested without a broker.
+
+Named tuples rather than frozen dataclasses: the router makes about eight of these per
+event, and a frozen dataclass sets each field through ``object.__setattr__``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from hub.codec import Headers
 
 __all__ = ["InputRecord", "OutputRecord"]
 
 
-@dataclass(frozen=True, slots=True)
-class InputRecord:
+class InputRecord(NamedTuple):
     """One consumed record: where it came from and its raw bytes."""
 
     topic: str
@@ -36,8 +38,7 @@ class InputRecord:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class OutputRecord:
+class OutputRecord(NamedTuple):
     """One record to produce; ``partition`` None lets the key decide."""
 
     topic: str
