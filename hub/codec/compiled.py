@@ -243,32 +243,31 @@ class _Generator:
                 src.line("out.append(0)")
             with src.block("else:"):
                 src.line(f"raise TypeError(f'{{{var}!r}} is not a boolean')")
-        elif kind == "int":
-            src.line(f"_write_int(out, {var})")
-        elif kind == "long":
-            with src.block(f"if -64 <= {var} < 64:"):
+        elif kind in ("int", "long"):
+            with src.block(f"if -64 <= {var} < 64:"):  # most values of most fields: one byte
                 src.line(f"out.append(({var} << 1) ^ ({var} >> 63))")
             with src.block("else:"):
-                src.line(f"_write_long(out, {var})")
+                src.line(f"_write_{kind}(out, {var})")
         elif kind in ("float", "double"):
             src.line(f"out += _pack_{kind}({var})")
         elif kind == "string":
-            data, size = src.name("d"), src.name("n")
+            data = src.name("d")
             src.line(f"{data} = {var}.encode()")
-            src.line(f"{size} = len({data})")
-            with src.block(f"if {size} < 64:"):
-                src.line(f"out.append({size} << 1)")
-            with src.block("else:"):
-                src.line(f"_write_long(out, {size})")
+            self._write_size(f"len({data})")
             src.line(f"out += {data}")
         elif kind == "bytes":
-            src.line(f"_write_long(out, len({var}))")
+            self._write_size(f"len({var})")
             src.line(f"out += {var}")
         elif kind in ("record", "error"):
             src.line(f"{self.function_for(schema, writer=True)}(out, {var})")
         elif kind == "enum":
-            index = src.constant({s: i for i, s in enumerate(schema["symbols"])}, "_index")
-            src.line(f"_write_long(out, {index}[{var}])")
+            # the index is stored doubled (its zig-zag), one byte for up to 64 symbols
+            doubled = {symbol: i << 1 for i, symbol in enumerate(schema["symbols"])}
+            index = src.constant(doubled, "_index")
+            if len(doubled) <= 64:
+                src.line(f"out.append({index}[{var}])")
+            else:
+                src.line(f"_write_long(out, {index}[{var}] >> 1)")
         elif kind == "fixed":
             with src.block(f"if len({var}) != {int(schema['size'])}:"):
                 src.line(
@@ -282,12 +281,22 @@ class _Generator:
         else:
             raise _NotCompilable(f"unknown type {kind!r}")
 
+    def _write_size(self, expression: str) -> None:
+        """Emit appending a length or count, which is never negative."""
+        src = self.source
+        size = src.name("n")
+        src.line(f"{size} = {expression}")
+        with src.block(f"if {size} < 64:"):
+            src.line(f"out.append({size} << 1)")
+        with src.block("else:"):
+            src.line(f"_write_long(out, {size})")
+
     def _write_array(self, items: Any, var: str) -> None:
         src = self.source
         with src.block(f"if not isinstance({var}, (list, tuple)):"):
             src.line(f"raise TypeError(f'{{type({var}).__name__}} is not an array')")
         with src.block(f"if {var}:"):
-            src.line(f"_write_long(out, len({var}))")
+            self._write_size(f"len({var})")
             item = src.name("i")
             with src.block(f"for {item} in {var}:"):
                 self.write(items, item)
@@ -296,7 +305,7 @@ class _Generator:
     def _write_map(self, values: Any, var: str) -> None:
         src = self.source
         with src.block(f"if {var}:"):
-            src.line(f"_write_long(out, len({var}))")
+            self._write_size(f"len({var})")
             key, item = src.name("k"), src.name("i")
             with src.block(f"for {key}, {item} in {var}.items():"):
                 self.write("string", key)
