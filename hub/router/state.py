@@ -10,13 +10,11 @@ layout's fingerprint, so a value written by another layout is refused, never mis
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, MutableMapping
 from typing import Any
 
-import fastavro
-
 from hub.codec import SchemaStore, fingerprint_of
+from hub.codec.compiled import compile_reader, compile_writer
 from hub.exceptions import ConfigurationError
 from hub.policy.model import RecordRef, StateRecord, SubjectState
 
@@ -137,7 +135,11 @@ class SubjectStore:
     def __init__(self, table: MutableMapping[str, bytes], store: SchemaStore) -> None:
         self._table = table
         layout = _layout(store)
-        self._schema = fastavro.parse_schema(layout)
+        self._read = compile_reader(layout)
+        writer = compile_writer(layout)
+        if writer is None:
+            raise ConfigurationError("the subject state layout holds a union of like types")
+        self._write = writer
         self._mark = fingerprint_of(layout)[:4]
         # the last value loaded or saved, decoded: (subject, its bytes, the decoded value)
         self._last: tuple[str, bytes | None, dict[str, Any]] = ("", None, {})
@@ -153,16 +155,15 @@ class SubjectStore:
                 f"state of {subject} was written in another layout ({raw[:4].hex()}); "
                 "start the router with a new state topic to rebuild it"
             )
-        data = fastavro.schemaless_reader(io.BytesIO(raw[4:]), self._schema, None)
+        data, _ = self._read(raw, 4)
         self._last = (subject, raw, data)
         return data
 
     def _save(self, subject: str, data: dict[str, Any]) -> None:
         """Store *data*; every change to a loaded value is saved, so the last one stays true."""
-        buffer = io.BytesIO()
-        buffer.write(self._mark)
-        fastavro.schemaless_writer(buffer, self._schema, data)
-        raw = buffer.getvalue()
+        out = bytearray(self._mark)
+        self._write(out, data)
+        raw = bytes(out)
         self._table[subject] = raw
         self._last = (subject, raw, data)
 
