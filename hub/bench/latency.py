@@ -3,6 +3,11 @@
 Events are sent at the rate, each stamped with its send time; a tailing consumer with a
 5 ms fetch wait notes when the DecisionNotice, the last record the router writes for an
 event, arrives in the sender's inbox. Latency is arrival minus send, per event.
+
+The broker floor is the same send read back by a bare consumer of every router input
+partition, with the router's fetch settings and no work: what a router that cost
+nothing would wait before it could start. On the embedded broker a fetch costs time per
+partition it names, so this floor grows with the number of input partitions.
 """
 
 from __future__ import annotations
@@ -13,12 +18,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
 from hub.bench.environment import BenchEnv
 from hub.bench.kafka import count_outputs, end_offsets, fast_producer
 from hub.bench.workloads import Message, Workload, new_trace_id
 from hub.logging import get_logger
 
-__all__ = ["Latency", "hop_latency", "percentiles"]
+__all__ = ["Latency", "broker_floor", "hop_latency", "percentiles"]
 
 log = get_logger(__name__)
 
@@ -66,6 +73,50 @@ async def hop_latency(env: BenchEnv, workload: Workload, rate: float) -> Latency
     samples = [(tally.arrivals[key] - at) * 1000 for key, at in sent.items()]
     result = percentiles(samples)
     log.info("hop_latency_measured", rate=rate, p50_ms=result.p50_ms, p99_ms=result.p99_ms)
+    return result
+
+
+async def broker_floor(env: BenchEnv, workload: Workload, rate: float) -> Latency:
+    """Send *workload* at *rate* with no router; return how soon a bare consumer of every
+    router input partition (the router's fetch settings) sees each event."""
+    consumer = AIOKafkaConsumer(
+        enable_auto_commit=False,
+        fetch_max_wait_ms=env.fetch_max_wait_ms,
+        max_partition_fetch_bytes=256 * 1024,
+        **env.options,
+    )
+    await consumer.start()
+    try:
+        await consumer.topics()
+        partitions = [
+            TopicPartition(topic, partition)
+            for topic in env.router_inputs
+            for partition in sorted(consumer.partitions_for_topic(topic) or ())
+        ]
+        consumer.assign(partitions)
+        await consumer.seek_to_end(*partitions)  # a short end only adds records to skip
+        wanted = {message.key for message in workload.messages}
+        arrivals: dict[bytes, float] = {}
+
+        async def read() -> None:
+            while len(arrivals) < len(wanted):
+                batch = await consumer.getmany(timeout_ms=100)
+                now = time.time()
+                for records in batch.values():
+                    for record in records:
+                        if record.key in wanted:
+                            arrivals.setdefault(record.key, now)
+
+        reading = asyncio.ensure_future(read())
+        try:
+            sent = await _send_paced(env, workload.messages, rate, new_trace_id())
+            await asyncio.wait_for(reading, timeout=60)
+        finally:
+            reading.cancel()
+    finally:
+        await consumer.stop()
+    result = percentiles([(arrivals[key] - at) * 1000 for key, at in sent.items()])
+    log.info("broker_floor_measured", rate=rate, p50_ms=result.p50_ms, p99_ms=result.p99_ms)
     return result
 
 

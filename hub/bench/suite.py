@@ -19,7 +19,7 @@ from pathlib import Path
 from hub.bench.auditing import replay_rate, verify_rate
 from hub.bench.endtoend import EndToEnd
 from hub.bench.environment import BenchEnv, bench_env
-from hub.bench.latency import hop_latency
+from hub.bench.latency import broker_floor, hop_latency
 from hub.bench.throughput import (
     PEERS,
     ThroughputRun,
@@ -160,6 +160,18 @@ class _Suite:
 
     async def latency(self) -> list[Figure]:
         figures = []
+        async with self.env("latency-floor") as env:
+            for rate in self.options.latency_rates:
+                count = max(int(rate * self.options.latency_seconds), 10)
+                results = [
+                    await broker_floor(
+                        env, vacancies(self.codec, self.catalog, count, self.now_ms), rate
+                    )
+                    for _ in range(self.options.runs)
+                ]
+                figures += _latency_figures(
+                    f"broker floor ({len(env.router_inputs)} topics read)", f"{rate} ev/s", results
+                )
         for processes in self.options.router_processes:
             async with (
                 self.env(f"latency-{processes}") as env,

@@ -21,6 +21,7 @@ async def test_every_section_runs_on_a_tiny_workload() -> None:
     assert sections == {
         "vacancies (a)",
         "personal (b)",
+        "broker floor (30 topics read)",
         "router hop",
         "router (2 processes) hop",
         "end to end",
