@@ -13,8 +13,9 @@ what fastavro returns (dicts, lists, str, bytes). Readers read data written with
 exact schema; data written with another version is resolved by fastavro.
 
 Unions whose branches cannot be told apart by the Python type of the value (two
-records, two arrays...) cannot be written by type; :func:`compile_writer` returns None
-for a schema holding one, and the codec keeps using fastavro to write it.
+records, two arrays...) cannot be written by type, and logical types (dates, decimals)
+are converted by fastavro: the compile functions return None for a schema holding one,
+and the codec keeps using fastavro for it.
 
 Only schemas from the hub's own schema store are compiled. Names from the schema reach
 the generated source as string literals (``repr``), never as code.
@@ -33,6 +34,7 @@ Writer = Callable[[bytearray, Any], None]
 Reader = Callable[[bytes, int], tuple[Any, int]]
 
 _PRIMITIVE_NAMES = ("null", "boolean", "int", "long", "float", "double", "string", "bytes")
+_COMPLEX_NAMES = ("record", "error", "enum", "fixed", "array", "map")
 _INT_RANGE = (-(2**31), 2**31 - 1)
 _LONG_RANGE = (-(2**63), 2**63 - 1)
 _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
@@ -106,13 +108,11 @@ _HELPERS: dict[str, Any] = {
 }
 
 
-def _kind(schema: Any, named: Mapping[str, Any]) -> str:
-    if isinstance(schema, str):
-        return schema if schema in _PRIMITIVE_NAMES else str(named[schema]["type"])
-    if isinstance(schema, list):
-        return "union"
-    kind = schema["type"]
-    return _kind(kind, named) if isinstance(kind, (dict, list)) else str(kind)
+def _kind(resolved: Any) -> str:
+    """Return the Avro type name of a resolved schema ("union" for a list)."""
+    if isinstance(resolved, str):
+        return resolved
+    return "union" if isinstance(resolved, list) else str(resolved["type"])
 
 
 # --- source generation ---------------------------------------------------------------------
@@ -179,14 +179,20 @@ class _Generator:
                     self.collect(schema[key])
 
     def _resolve(self, schema: Any) -> Any:
-        """Return the definition behind a name, or the schema itself."""
-        if isinstance(schema, str) and schema not in _PRIMITIVE_NAMES:
-            return self.named[schema]
-        if isinstance(schema, dict) and isinstance(schema["type"], (dict, list)):
-            return schema["type"]
-        if isinstance(schema, dict) and schema["type"] in _PRIMITIVE_NAMES:
-            return schema["type"]
-        return schema
+        """Return the definition behind a name or a ``{"type": ...}`` wrapper.
+
+        A logical type (a date, a decimal...) is left to fastavro, which converts it.
+        """
+        while True:
+            if isinstance(schema, str):
+                return schema if schema in _PRIMITIVE_NAMES else self.named[schema]
+            if isinstance(schema, dict):
+                if "logicalType" in schema:
+                    raise _NotCompilable(f"logical type {schema['logicalType']!r}")
+                if schema["type"] not in _COMPLEX_NAMES:
+                    schema = schema["type"]
+                    continue
+            return schema
 
     def function_for(self, record: Mapping[str, Any], *, writer: bool) -> str:
         """Return the name of the function for *record*; generate it once, after the current one."""
@@ -229,11 +235,10 @@ class _Generator:
         """Emit statements that append the encoding of the value in *var*."""
         src = self.source
         schema = self._resolve(schema)
-        if isinstance(schema, list):
+        kind = _kind(schema)
+        if kind == "union":
             self._write_union(schema, var)
-            return
-        kind = schema if isinstance(schema, str) else schema["type"]
-        if kind == "null":
+        elif kind == "null":
             with src.block(f"if {var} is not None:"):
                 src.line(f"raise TypeError(f'{{{var}!r}} is not null')")
         elif kind == "boolean":
@@ -314,7 +319,7 @@ class _Generator:
 
     def _write_union(self, branches: list[Any], var: str) -> None:
         src = self.source
-        kinds = [_kind(branch, self.named) for branch in branches]
+        kinds = [_kind(self._resolve(branch)) for branch in branches]
         if "null" in kinds and len(branches) == 2:
             null_index = kinds.index("null")
             with src.block(f"if {var} is None:"):
@@ -356,24 +361,24 @@ class _Generator:
                 values.append(f"{field['name']!r}: {var}")
             src.line(f"return {{{', '.join(values)}}}, pos")
 
-    def _read_long(self, var: str) -> None:
+    def _read_varint(self, var: str) -> None:
+        """Emit reading a raw varint (before zig-zag) into *var*."""
         src = self.source
         src.line(f"{var} = data[pos]")
         src.line("pos += 1")
         with src.block(f"if {var} & 0x80:"):
             src.line(f"{var}, pos = _read_varint(data, pos, {var})")
-        src.line(f"{var} = ({var} >> 1) ^ -({var} & 1)")
+
+    def _read_long(self, var: str) -> None:
+        self._read_varint(var)
+        self.source.line(f"{var} = ({var} >> 1) ^ -({var} & 1)")
 
     def _read_size(self, var: str) -> None:
         """Emit reading a length into *var*; a negative one is refused before any zig-zag."""
-        src = self.source
-        src.line(f"{var} = data[pos]")
-        src.line("pos += 1")
-        with src.block(f"if {var} & 0x80:"):
-            src.line(f"{var}, pos = _read_varint(data, pos, {var})")
-        with src.block(f"if {var} & 1:"):
-            src.line("raise _bad('a negative length')")
-        src.line(f"{var} >>= 1")
+        self._read_varint(var)
+        with self.source.block(f"if {var} & 1:"):
+            self.source.line("raise _bad('a negative length')")
+        self.source.line(f"{var} >>= 1")
 
     def _read_slice(self, size: str, var: str) -> None:
         """Emit reading *size* bytes into *var* as bytes."""
@@ -398,11 +403,10 @@ class _Generator:
         """Emit statements that read one value into *var*, advancing ``pos``."""
         src = self.source
         schema = self._resolve(schema)
-        if isinstance(schema, list):
+        kind = _kind(schema)
+        if kind == "union":
             self._read_union(schema, var)
-            return
-        kind = schema if isinstance(schema, str) else schema["type"]
-        if kind == "null":
+        elif kind == "null":
             src.line(f"{var} = None")
         elif kind == "boolean":
             src.line(f"{var} = data[pos] != 0")
@@ -521,13 +525,17 @@ def compile_field_writers(expanded: Mapping[str, Any]) -> dict[str, Writer] | No
         return None
 
 
-def compile_reader(expanded: Mapping[str, Any]) -> Reader:
-    """Return a reader for data written with exactly this fully expanded record schema.
+def compile_reader(expanded: Mapping[str, Any]) -> Reader | None:
+    """Return a reader for data written with exactly this fully expanded record schema,
+    or None if the schema holds a logical type.
 
     ``reader(data, pos)`` returns the record and the position after it. It raises
     IndexError or EOFError when the data ends early, ValueError on an impossible
     length, index or varint, and UnicodeDecodeError on a string that is not UTF-8.
     """
-    generator = _Generator()
-    name = generator.function_for(_top_record(generator, expanded), writer=False)
-    return generator.finish()[name]  # type: ignore[no-any-return]
+    try:
+        generator = _Generator()
+        name = generator.function_for(_top_record(generator, expanded), writer=False)
+        return generator.finish()[name]  # type: ignore[no-any-return]
+    except _NotCompilable:
+        return None

@@ -70,7 +70,7 @@ class AvroCodec:
     def __init__(self, store: SchemaStore) -> None:
         self.store = store
         self._writers: dict[str, tuple[SchemaVersion, bytes, Writer | None]] = {}
-        self._readers: dict[bytes, Reader] = {}
+        self._readers: dict[bytes, Reader | None] = {}
 
     def _writer(self, name: str) -> tuple[SchemaVersion, bytes, Writer | None]:
         found = self._writers.get(name)
@@ -92,11 +92,10 @@ class AvroCodec:
         """
         return compile_field_writers(self.store.current(name).expanded)
 
-    def _reader(self, version: SchemaVersion) -> Reader:
-        reader = self._readers.get(version.fingerprint)
-        if reader is None:
-            reader = self._readers[version.fingerprint] = compile_reader(version.expanded)
-        return reader
+    def _reader(self, version: SchemaVersion) -> Reader | None:
+        if version.fingerprint not in self._readers:
+            self._readers[version.fingerprint] = compile_reader(version.expanded)
+        return self._readers[version.fingerprint]
 
     def encode(self, name: str, record: dict[str, Any]) -> bytes:
         """Return the single-object encoding of *record* as the current *name* schema."""
@@ -124,11 +123,13 @@ class AvroCodec:
             if writer.name != wanted:
                 raise WrongTypeError(wanted, writer.name)
         try:
-            if writer.current:  # generated reader: same record as fastavro, about twice as fast
-                record, end = self._reader(writer)(bytes(body), 0)
-            else:  # an archived version: fastavro resolves it to the current one
+            # the current version's generated reader: the same record as fastavro, faster
+            read = self._reader(writer) if writer.current else None
+            if read is not None:
+                record, end = read(bytes(body), 0)
+            else:  # an archived version, resolved to the current one, or a logical type
                 stream = io.BytesIO(body)
-                current = self.store.current(writer.name).parsed
+                current = None if writer.current else self.store.current(writer.name).parsed
                 record = fastavro.schemaless_reader(stream, writer.parsed, current)
                 end = stream.tell()
         except (EOFError, IndexError) as exc:

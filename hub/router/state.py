@@ -135,11 +135,12 @@ class SubjectStore:
     def __init__(self, table: MutableMapping[str, bytes], store: SchemaStore) -> None:
         self._table = table
         layout = _layout(store)
-        self._read = compile_reader(layout)
-        writer = compile_writer(layout)
-        if writer is None:
-            raise ConfigurationError("the subject state layout holds a union of like types")
-        self._write = writer
+        reader, writer = compile_reader(layout), compile_writer(layout)
+        if reader is None or writer is None:
+            raise ConfigurationError(
+                "the subject state layout holds a type the codec cannot compile"
+            )
+        self._read, self._write = reader, writer
         self._mark = fingerprint_of(layout)[:4]
         # the last value loaded or saved, decoded: (subject, its bytes, the decoded value)
         self._last: tuple[str, bytes | None, dict[str, Any]] = ("", None, {})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import fastavro
 import pytest
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from hub import paths
 from hub.codec import SchemaStore
-from hub.codec.compiled import compile_reader, compile_writer
+from hub.codec.compiled import Reader, compile_reader, compile_writer
 from tests.strategies import records
 
 SAMPLES = sorted((Path(__file__).resolve().parents[2] / "data" / "samples").glob("*.json"))
@@ -63,6 +64,12 @@ def test_union_of_two_records_is_left_to_fastavro() -> None:
     assert compile_writer(schema) is None
 
 
+def _reader_of(schema: Any) -> Reader:
+    reader = compile_reader(schema)
+    assert reader is not None
+    return reader
+
+
 def _fastavro_bytes(parsed: object, record: object) -> bytes:
     buffer = io.BytesIO()
     fastavro.schemaless_writer(buffer, parsed, record)
@@ -76,7 +83,7 @@ def test_reader_returns_what_fastavro_returns_for_any_record_of_any_schema(
 ) -> None:
     version = STORE.current(data.draw(st.sampled_from(STORE.names())))
     body = _fastavro_bytes(version.parsed, data.draw(records(version.expanded)))
-    record, end = compile_reader(version.expanded)(body, 0)
+    record, end = _reader_of(version.expanded)(body, 0)
     assert end == len(body)
     assert record == fastavro.schemaless_reader(io.BytesIO(body), version.parsed, None)
 
@@ -86,7 +93,7 @@ def test_reader_reads_every_sample_and_refuses_every_cut_of_it(sample: Path) -> 
     version = STORE.current(sample.stem)
     record = json.loads(sample.read_text())
     body = _fastavro_bytes(version.parsed, record)
-    read = compile_reader(version.expanded)
+    read = _reader_of(version.expanded)
     assert read(body, 0) == (record, len(body))
     for cut in range(len(body)):
         with pytest.raises((EOFError, IndexError)):
@@ -106,7 +113,7 @@ def test_reader_reads_every_sample_and_refuses_every_cut_of_it(sample: Path) -> 
 def test_reader_names_what_is_impossible(field_type: object, body: bytes, message: str) -> None:
     schema = {"type": "record", "name": "R", "fields": [{"name": "f", "type": field_type}]}
     with pytest.raises(ValueError, match=message):
-        compile_reader(schema)(body, 0)
+        _reader_of(schema)(body, 0)
 
 
 def test_reader_handles_a_recursive_record_and_multi_block_arrays() -> None:
@@ -120,10 +127,17 @@ def test_reader_handles_a_recursive_record_and_multi_block_arrays() -> None:
     }
     tree = {"label": "a", "children": [{"label": "b", "children": []}] * 3}
     body = _fastavro_bytes(fastavro.parse_schema(node), tree)
-    assert compile_reader(node)(body, 0) == (tree, len(body))
+    assert _reader_of(node)(body, 0) == (tree, len(body))
     # a block with a negative count carries its size in bytes; fastavro never writes one
     blocked = b"\x02a" + b"\x01\x08" + b"\x02b\x00" + b"\x00"
-    assert compile_reader(node)(blocked, 0) == (
+    assert _reader_of(node)(blocked, 0) == (
         {"label": "a", "children": [{"label": "b", "children": []}]},
         len(blocked),
     )
+
+
+def test_logical_types_are_left_to_fastavro() -> None:
+    timestamp = {"type": "long", "logicalType": "timestamp-millis"}
+    schema = {"type": "record", "name": "R", "fields": [{"name": "at", "type": timestamp}]}
+    assert compile_reader(schema) is None
+    assert compile_writer(schema) is None
