@@ -126,6 +126,13 @@ class RouterSettings(BaseSettings):
             "audit partition and inbox; keep it under the brokers' message.max.bytes (1 MB)."
         ),
     )
+    start_timeout_s: float = Field(
+        default=60.0,
+        description=(
+            "Longest the router waits for the broker while starting (changelog, connections, "
+            "subscription); then it exits with an error, for its supervisor to start it again."
+        ),
+    )
     state_dir: Path | None = Field(
         default=None,
         description=(

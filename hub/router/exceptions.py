@@ -1,10 +1,11 @@
-"""Errors raised while routing one record; each becomes a dead letter, never a crash."""
+"""The router's errors: one record that cannot be routed (a dead letter, never a crash), and
+a broker that does not answer the router's start-up (an exit, for a restart)."""
 
 from __future__ import annotations
 
 from hub.exceptions import HubError
 
-__all__ = ["RoutingError"]
+__all__ = ["RouterStartError", "RoutingError"]
 
 
 class RoutingError(HubError):
@@ -13,3 +14,7 @@ class RoutingError(HubError):
     def __init__(self, code: str, message: str) -> None:
         self.code = code
         super().__init__(message)
+
+
+class RouterStartError(HubError):
+    """Raised when the broker does not answer the router's start-up in time."""

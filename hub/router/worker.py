@@ -38,6 +38,7 @@ from hub.logging import get_logger
 from hub.metrics import observe_routed, serve_metrics
 from hub.router.build import build_core
 from hub.router.core import AUDIT_TOPIC, DEADLETTER_TOPIC, RouterCore
+from hub.router.exceptions import RouterStartError
 from hub.router.records import InputRecord, OutputRecord
 from hub.router.sink import BatchSink
 from hub.router.table import ChangelogTable
@@ -155,11 +156,26 @@ class RouterWorker(Lifecycle):
     # --- lifecycle -----------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Create the changelog if needed, then join the group."""
-        await self._ensure_changelog()
-        await self._producer.start()
-        self._consumer.subscribe(self.inputs, listener=_Rebalance(self))
-        await self._consumer.start()
+        """Create the changelog if needed, then join the group.
+
+        Bounded by ``start_timeout_s``: a broker that stops answering mid start-up (seen
+        with the embedded one after hours of load) would otherwise hold the router for good,
+        deaf to SIGTERM; an error exit lets its supervisor start it again.
+        """
+        try:
+            async with asyncio.timeout(self._router.start_timeout_s):
+                await self._ensure_changelog()
+                await self._producer.start()
+                self._consumer.subscribe(self.inputs, listener=_Rebalance(self))
+                await self._consumer.start()
+        except TimeoutError as exc:
+            await self._consumer.stop()
+            await self._producer.stop()
+            self.table.close()
+            raise RouterStartError(
+                f"the broker did not answer the router's start-up within "
+                f"{self._router.start_timeout_s:g} s (HUB_ROUTER_START_TIMEOUT_S)"
+            ) from exc
         log.info("router_started", inputs=len(self.inputs), changelog=self.changelog)
 
     async def stop(self) -> None:
