@@ -2,7 +2,10 @@
 
 The router, the connectors and the simulators run as ``hub`` sub-commands in their own
 processes, the peer pipelines as ``python -m``; each is stopped by SIGTERM, and its
-peak resident memory is read from ``/proc`` before it stops.
+peak resident memory is read from ``/proc`` before it stops. A process that exits with
+EX_TEMPFAIL (a router whose broker did not answer its start-up) is started again, as
+``hub up``'s supervisor would: throughput counts from the first output, so a restart
+before it costs the figure nothing.
 """
 
 from __future__ import annotations
@@ -17,8 +20,13 @@ from pathlib import Path
 from hub.bench.exceptions import BenchError
 from hub.broker.process import ManagedProcess
 from hub.lifecycle import Lifecycle
+from hub.logging import get_logger
 
 __all__ = ["BenchProcess", "ProcessGroup", "peak_rss_mb"]
+
+log = get_logger(__name__)
+
+_RESTARTS = 3  # starts again after EX_TEMPFAIL, per process
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -66,10 +74,22 @@ class BenchProcess(_Watched):
             log_file=log_dir / f"{name}.log",
             env={**os.environ, **env},
         )
+        self._restarts = 0
 
     def check_alive(self) -> None:
-        """Raise BenchError with the end of its log if the process has exited."""
+        """Raise BenchError with the end of its log if the process has exited; start it
+        again if it asked to be (EX_TEMPFAIL), a few times."""
         code = self._process.exit_code()
+        if code == os.EX_TEMPFAIL and self._restarts < _RESTARTS:
+            self._restarts += 1
+            log.warning(
+                "bench_process_restarted",
+                name=self._process.name,
+                restarts=self._restarts,
+                reason=self._process.log_tail(1),
+            )
+            self._process.start()
+            return
         if code is not None:
             raise BenchError(
                 f"{self._process.name} exited with code {code}:\n{self._process.log_tail()}"

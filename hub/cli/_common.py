@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 from collections.abc import Iterator
 
@@ -37,12 +38,13 @@ def setup(log_level: str | None) -> None:
 
 @contextlib.contextmanager
 def fail_on_hub_error() -> Iterator[None]:
-    """Print a hub error as one readable line and exit with status 2."""
+    """Print a hub error as one readable line and exit with status 2, or with 75
+    (EX_TEMPFAIL, "try again") when the error is retriable, so a supervisor can tell."""
     try:
         yield
     except HubError as exc:
         err_console.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(code=2) from exc
+        raise typer.Exit(code=os.EX_TEMPFAIL if exc.retriable else 2) from exc
 
 
 def stop_on_signals() -> asyncio.Event:

@@ -18,3 +18,5 @@ class RoutingError(HubError):
 
 class RouterStartError(HubError):
     """Raised when the broker does not answer the router's start-up in time."""
+
+    retriable = True

@@ -1,14 +1,19 @@
-"""A broker that never answers the router's start-up: the router gives up in time, cleanly."""
+"""A broker that never answers the router's start-up: the router gives up in time, cleanly,
+and says "try again", which the bench (like ``hub up``) does."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from hub.bench.exceptions import BenchError
+from hub.bench.processes import BenchProcess
 from hub.router.exceptions import RouterStartError
 from hub.router.worker import create_worker
 from hub.settings import HubSettings, KafkaSettings, RouterSettings
@@ -49,3 +54,40 @@ async def test_router_start_gives_up_with_a_clear_error(silent_broker: str, tmp_
         await worker.start()
     assert time.monotonic() - began < 10
     assert not state_dir.exists() or not any(state_dir.iterdir())
+
+
+def _env(broker: str, **extra: str) -> dict[str, str]:
+    return {
+        "HUB_BOOTSTRAP_SERVERS": broker,
+        "HUB_ROUTER_START_TIMEOUT_S": "1",
+        "HUB_LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+async def test_hub_router_exits_with_try_again(silent_broker: str, tmp_path: Path) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "hub",
+        "router",
+        env={**os.environ, **_env(silent_broker, HUB_ROUTER_STATE_DIR=str(tmp_path / "s"))},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == os.EX_TEMPFAIL
+    assert b"did not answer the router's start-up within 1 s" in stderr
+
+
+async def test_bench_starts_a_router_again_when_it_asks_to(
+    silent_broker: str, tmp_path: Path
+) -> None:
+    router = BenchProcess("router", ["router"], log_dir=tmp_path, env=_env(silent_broker))
+    async with router:
+        with pytest.raises(BenchError, match="exited with code 75"):
+            for _ in range(200):
+                router.check_alive()
+                await asyncio.sleep(0.25)
+    starts = (tmp_path / "router.log").read_text().count("did not answer the router's start-up")
+    assert starts == 4  # the first start and three more
