@@ -12,14 +12,14 @@ import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hub.bench.auditing import replay_rate, verify_rate
 from hub.bench.endtoend import EndToEnd
 from hub.bench.environment import BenchEnv, bench_env
-from hub.bench.latency import broker_floor, hop_latency
+from hub.bench.latency import Latency, broker_floor, hop_latency
 from hub.bench.throughput import (
     PEERS,
     ThroughputRun,
@@ -159,34 +159,36 @@ class _Suite:
         )
 
     async def latency(self) -> list[Figure]:
-        figures = []
         async with self.env("latency-floor") as env:
-            for rate in self.options.latency_rates:
-                count = max(int(rate * self.options.latency_seconds), 10)
-                results = [
-                    await broker_floor(
-                        env, vacancies(self.codec, self.catalog, count, self.now_ms), rate
-                    )
-                    for _ in range(self.options.runs)
-                ]
-                figures += _latency_figures(
-                    f"broker floor ({len(env.router_inputs)} topics read)", f"{rate} ev/s", results
-                )
+            section = f"broker floor ({len(env.router_inputs)} topics read)"
+            figures = await self._latency_runs(section, env, broker_floor)
         for processes in self.options.router_processes:
             async with (
                 self.env(f"latency-{processes}") as env,
                 env.routers(processes, "router-latency") as routers,
             ):
                 await self._warm_up(env)
-                for rate in self.options.latency_rates:
-                    count = max(int(rate * self.options.latency_seconds), 10)
-                    results = []
-                    for _ in range(self.options.runs):
-                        workload = vacancies(self.codec, self.catalog, count, self.now_ms)
-                        results.append(await hop_latency(env, workload, rate))
-                        routers.check_alive()
-                    section = f"{router_pipeline(processes)} hop"
-                    figures += _latency_figures(section, f"{rate} ev/s", results)
+                section = f"{router_pipeline(processes)} hop"
+                figures += await self._latency_runs(section, env, hop_latency, routers.check_alive)
+        return figures
+
+    async def _latency_runs(
+        self,
+        section: str,
+        env: BenchEnv,
+        measure: Callable[[BenchEnv, Workload, float], Awaitable[Latency]],
+        after_run: Callable[[], None] = lambda: None,
+    ) -> list[Figure]:
+        """Run *measure* at every latency rate, ``runs`` times each, on fresh vacancies."""
+        figures = []
+        for rate in self.options.latency_rates:
+            count = max(int(rate * self.options.latency_seconds), 10)
+            results = []
+            for _ in range(self.options.runs):
+                workload = vacancies(self.codec, self.catalog, count, self.now_ms)
+                results.append(await measure(env, workload, rate))
+                after_run()
+            figures += _latency_figures(section, f"{rate} ev/s", results)
         return figures
 
     async def _warm_up(self, env: BenchEnv) -> None:

@@ -92,15 +92,10 @@ def _read_varint(data: bytes, pos: int, first: int) -> tuple[int, int]:
             raise ValueError("a varint longer than ten bytes")
 
 
-def _bad(what: str) -> ValueError:
-    return ValueError(what)
-
-
 _HELPERS: dict[str, Any] = {
     "_write_long": _write_long,
     "_write_int": _write_int,
     "_read_varint": _read_varint,
-    "_bad": _bad,
     "_pack_float": struct.Struct("<f").pack,
     "_pack_double": struct.Struct("<d").pack,
     "_unpack_float": struct.Struct("<f").unpack_from,
@@ -377,7 +372,7 @@ class _Generator:
         """Emit reading a length into *var*; a negative one is refused before any zig-zag."""
         self._read_varint(var)
         with self.source.block(f"if {var} & 1:"):
-            self.source.line("raise _bad('a negative length')")
+            self.source.line("raise ValueError('a negative length')")
         self.source.line(f"{var} >>= 1")
 
     def _read_slice(self, size: str, var: str) -> None:
@@ -391,12 +386,12 @@ class _Generator:
         src.line(f"pos = {stop}")
 
     def _read_small_index(self, var: str, count: int, what: str) -> None:
-        """Emit reading an index below *count* (< 64): one byte, twice the index."""
+        """Emit reading an index below *count* (at most 64): one byte, twice the index."""
         src = self.source
         src.line(f"{var} = data[pos]")
         src.line("pos += 1")
         with src.block(f"if {var} & 0x81 or {var} >= {2 * count}:"):
-            src.line(f"raise _bad(f'{what} index {{{var}}} is out of range')")
+            src.line(f"raise ValueError(f'{what} index {{{var}}} is out of range')")
         src.line(f"{var} >>= 1")
 
     def read(self, schema: Any, var: str) -> None:
@@ -432,49 +427,48 @@ class _Generator:
             src.line(f"{var}, pos = {self.function_for(schema, writer=False)}(data, pos)")
         elif kind == "enum":
             symbols = src.constant(tuple(schema["symbols"]), "_symbols")
-            if len(schema["symbols"]) < 64:
+            if len(schema["symbols"]) <= 64:
                 self._read_small_index(var, len(schema["symbols"]), "enum")
             else:
                 self._read_long(var)
                 with src.block(f"if not 0 <= {var} < {len(schema['symbols'])}:"):
-                    src.line(f"raise _bad(f'enum index {{{var}}} is out of range')")
+                    src.line(f"raise ValueError(f'enum index {{{var}}} is out of range')")
             src.line(f"{var} = {symbols}[{var}]")
         elif kind == "fixed":
             self._read_slice(str(int(schema["size"])), var)
         elif kind == "array":
-            self._read_blocks(var, "[]", lambda item: self.read(schema["items"], item), "append")
+            self._read_blocks(var, schema["items"], keyed=False)
         elif kind == "map":
-            self._read_blocks(var, "{}", lambda item: self.read(schema["values"], item), "map")
+            self._read_blocks(var, schema["values"], keyed=True)
         else:
             raise _NotCompilable(f"unknown type {kind!r}")
 
-    def _read_blocks(
-        self, var: str, empty: str, read_item: Callable[[str], None], how: str
-    ) -> None:
-        """Emit reading an array or map: blocks of items, a negative count carrying a size."""
+    def _read_blocks(self, var: str, items: Any, *, keyed: bool) -> None:
+        """Emit reading an array (or, *keyed*, a map): blocks of items, each block's count
+        first; a negative count is followed by the block's size in bytes."""
         src = self.source
         count, item = src.name("c"), src.name("i")
-        src.line(f"{var} = {empty}")
+        src.line(f"{var} = {{}}" if keyed else f"{var} = []")
         self._read_long(count)
         with src.block(f"while {count}:"):
             with src.block(f"if {count} < 0:"):
                 src.line(f"{count} = -{count}")
                 self._read_long(src.name("size"))
             with src.block(f"for _ in range({count}):"):
-                if how == "map":
+                if keyed:
                     key = src.name("k")
                     self.read("string", key)
-                    read_item(item)
+                    self.read(items, item)
                     src.line(f"{var}[{key}] = {item}")
                 else:
-                    read_item(item)
+                    self.read(items, item)
                     src.line(f"{var}.append({item})")
             self._read_long(count)
 
     def _read_union(self, branches: list[Any], var: str) -> None:
         src = self.source
         index = src.name("u")
-        if len(branches) < 64:
+        if len(branches) <= 64:
             self._read_small_index(index, len(branches), "union")
         else:
             self._read_long(index)
@@ -483,9 +477,9 @@ class _Generator:
             with src.block(f"{keyword} {index} == {position}:"):
                 self.read(branch, var)
             keyword = "elif"
-        if len(branches) >= 64:  # a one-byte index was checked on reading
+        if len(branches) > 64:  # a one-byte index was checked on reading
             with src.block("else:"):
-                src.line(f"raise _bad(f'union index {{{index}}} is out of range')")
+                src.line(f"raise ValueError(f'union index {{{index}}} is out of range')")
 
 
 def _top_record(generator: _Generator, expanded: Mapping[str, Any]) -> dict[str, Any]:
@@ -497,7 +491,8 @@ def _top_record(generator: _Generator, expanded: Mapping[str, Any]) -> dict[str,
 
 
 def compile_writer(expanded: Mapping[str, Any]) -> Writer | None:
-    """Return a writer for a fully expanded record schema, or None if it holds an ambiguous union."""
+    """Return a writer for a fully expanded record schema (None: an ambiguous union or a
+    logical type)."""
     try:
         generator = _Generator()
         name = generator.function_for(_top_record(generator, expanded), writer=True)

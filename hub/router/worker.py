@@ -159,8 +159,8 @@ class RouterWorker(Lifecycle):
         """Create the changelog if needed, then join the group.
 
         Bounded by ``start_timeout_s``: a broker that stops answering mid start-up (seen
-        with the embedded one after hours of load) would otherwise hold the router for good,
-        deaf to SIGTERM; an error exit lets its supervisor start it again.
+        with the embedded one after about 45 minutes of load) would otherwise hold the
+        router for good, deaf to SIGTERM; an error exit lets its supervisor start it again.
         """
         try:
             async with asyncio.timeout(self._router.start_timeout_s):
