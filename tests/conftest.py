@@ -40,6 +40,23 @@ def kafka_bootstrap() -> Iterator[str]:
         asyncio.run(broker.stop())
 
 
+@pytest.fixture(scope="module")
+def private_broker() -> Iterator[str]:
+    """A memory broker of the module's own, with the catalogue's topics: for tests that
+    must see only what their own routers write (the session router reads the session's)."""
+    broker = EmbeddedBroker(mode="memory")
+    asyncio.run(broker.start())
+    try:
+        asyncio.run(
+            apply_catalog(
+                load_catalog(paths.topics_dir()), {"bootstrap_servers": broker.bootstrap_servers}
+            )
+        )
+        yield broker.bootstrap_servers
+    finally:
+        asyncio.run(broker.stop())
+
+
 @pytest.fixture
 def unique_topic(request: pytest.FixtureRequest) -> str:
     """A topic name no other test uses."""

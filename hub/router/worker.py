@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
@@ -145,6 +146,8 @@ class RouterWorker(Lifecycle):
             **self._options,
         )
         self._sink = BatchSink(self._producer)
+        # one thread, so slices are routed one at a time and in order
+        self._core_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="router-core")
         self._owned: set[int] = set()
         # held while a batch is routed and queued, so a rebalance sees it whole or not at all
         self._batch_lock = asyncio.Lock()
@@ -185,6 +188,7 @@ class RouterWorker(Lifecycle):
         finally:
             await self._consumer.stop()
             await self._producer.stop()
+            self._core_thread.shutdown()
             self.table.close()
         log.info("router_stopped")
 
@@ -208,6 +212,11 @@ class RouterWorker(Lifecycle):
             await admin.close()
 
     # --- partitions ----------------------------------------------------------------------
+
+    @property
+    def owned(self) -> frozenset[int]:
+        """Return the input partition numbers this router holds now."""
+        return frozenset(self._owned)
 
     async def settle(self) -> None:
         """Wait for every in-flight batch, then commit all acknowledged offsets."""
@@ -264,8 +273,10 @@ class RouterWorker(Lifecycle):
     async def run(self, stop: asyncio.Event) -> None:
         """Route until *stop* is set: fetch, handle, produce, and commit what was acknowledged.
 
-        The outputs of one batch are in flight while the next batch is handled, so the
-        broker's acknowledgement does not stall the CPU.
+        The outputs of one batch are in flight while the next batch is handled, and the
+        core routes in a thread of its own: aiokafka sends no new fetch while records it
+        fetched wait to be taken, so the next fetch travels, and acknowledgements are read,
+        while a slice is routed rather than after it.
         """
         while not stop.is_set():
             batch = await self._consumer.getmany(timeout_ms=100, max_records=_MAX_RECORDS)
@@ -280,6 +291,16 @@ class RouterWorker(Lifecycle):
                     self._commit_in_background()
 
     async def _route(self, batch: Mapping[TopicPartition, list[Any]]) -> None:
+        outputs, offsets = await asyncio.get_running_loop().run_in_executor(
+            self._core_thread, self._route_in_thread, batch
+        )
+        self._in_flight.append((await self._sink.send(outputs), offsets))
+
+    def _route_in_thread(
+        self, batch: Mapping[TopicPartition, list[Any]]
+    ) -> tuple[list[OutputRecord], dict[TopicPartition, int]]:
+        """Route a slice off the event loop, so fetches, acknowledgements and heartbeats
+        go on meanwhile; the batch lock keeps rebalances away from the core and table."""
         outputs: list[OutputRecord] = []
         offsets: dict[TopicPartition, int] = {}
         for tp, records in batch.items():
@@ -296,7 +317,7 @@ class RouterWorker(Lifecycle):
             OutputRecord(self.changelog, key, value, [], partition=partition)  # type: ignore[arg-type]
             for partition, key, value in self.table.drain()
         ]
-        self._in_flight.append((await self._sink.send(outputs), offsets))
+        return outputs, offsets
 
     def _commit_in_background(self) -> None:
         """Commit what is acknowledged without holding up routing (a commit is a round trip)."""
