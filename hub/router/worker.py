@@ -52,6 +52,9 @@ log = get_logger(__name__)
 # per slice: large enough to amortise, small enough that one slice's outputs are on their
 # way to the broker while the next is routed
 _MAX_RECORDS = 250
+# slices whose outputs may await the broker's acknowledgement while the next is routed:
+# with one, routing stalled whenever the broker was slow to acknowledge a slice
+_SLICES_IN_FLIGHT = 3
 
 
 async def read_chain_head(client_options: dict[str, Any], codec: AvroCodec, partition: int) -> str:
@@ -283,7 +286,7 @@ class RouterWorker(Lifecycle):
             async with self._batch_lock:
                 if batch:
                     await self._route(batch)
-                while len(self._in_flight) > (1 if batch else 0):
+                while len(self._in_flight) > (_SLICES_IN_FLIGHT if batch else 0):
                     futures, offsets = self._in_flight.pop(0)
                     await asyncio.gather(*futures)
                     self._acked.update(offsets)
