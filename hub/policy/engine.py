@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from hub.policy.agreements import Agreements, Rule, RuleFilter
 from hub.policy.crosswalk import Crosswalk
@@ -68,8 +68,7 @@ class _EventMemo:
         self.registrations = _current(state.registrations, event.time_ms)
 
 
-@dataclass(frozen=True)
-class _Verdict:
+class _Verdict(NamedTuple):
     """Whether one rule lets the event through, and on what."""
 
     passed: bool

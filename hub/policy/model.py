@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["Decision", "Event", "Outcome", "RecordRef", "StateRecord", "SubjectState"]
 
@@ -51,9 +51,8 @@ class SubjectState:
         return bool(self.consents or self.registrations)
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One input event as the policy sees it."""
+class Event(NamedTuple):
+    """One input event as the policy sees it (a named tuple: one is made per event)."""
 
     event_type: str
     source: str
@@ -69,9 +68,9 @@ class Event:
         return subject.get("home_pes") if isinstance(subject, dict) else None
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """The policy's answer for one event and one destination."""
+class Decision(NamedTuple):
+    """The policy's answer for one event and one destination (a named tuple: five are made
+    per event, and a frozen dataclass sets each of its fourteen fields one by one)."""
 
     destination: str
     outcome: Outcome
@@ -83,7 +82,14 @@ class Decision:
     basis_reference: str | None = None
     basis_version: str | None = None
     relied_on: tuple[RecordRef, ...] = ()
-    payload: dict[str, Any] | None = field(default=None, repr=False)
+    payload: dict[str, Any] | None = None
     fields_removed: tuple[str, ...] = ()
     fields_pseudonymised: tuple[str, ...] = ()
     codes_added: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        """Name the decision without its payload, which may hold personal data."""
+        return (
+            f"Decision(destination={self.destination!r}, outcome={self.outcome.value}, "
+            f"reason_code={self.reason_code!r}, rule_id={self.rule_id!r})"
+        )
