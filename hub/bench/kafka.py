@@ -170,7 +170,7 @@ class Tally:
         return max(self.last - self.first, 0.001)
 
 
-def _counter_config(options: Mapping[str, Any]) -> dict[str, Any]:
+def _counter_config(options: Mapping[str, Any], fetch_wait_ms: int) -> dict[str, Any]:
     """Return librdkafka settings for a counter that reads by offset and never commits."""
     unknown = sorted(set(options) - set(_LIBRDKAFKA_NAMES))
     if unknown:
@@ -184,7 +184,7 @@ def _counter_config(options: Mapping[str, Any]) -> dict[str, Any]:
         "auto.offset.reset": "earliest",
         "isolation.level": "read_uncommitted",
         # the embedded broker does not wake a waiting fetch when records arrive
-        "fetch.wait.max.ms": 5,
+        "fetch.wait.max.ms": fetch_wait_ms,
         "fetch.error.backoff.ms": 5,
         "fetch.queue.backoff.ms": 0,
         "fetch.max.bytes": 64 * 1024 * 1024,
@@ -261,13 +261,16 @@ async def count_outputs(
     timeout_s: float,
     keep_arrivals: bool = False,
     started: asyncio.Event | None = None,
+    fetch_wait_ms: int = 5,
 ) -> Tally:
     """Read *topics* until *expected* records of the run's trace were seen.
 
     *start* gives where to begin per partition (default: the beginning); records of other
     traces are skipped, so starting a little early, as a short end offset makes one do, is
     harmless. With *keep_arrivals*, the wall-clock arrival time of each key is kept.
-    *started* is set once the partitions are assigned. Cancelling stops the reading thread
+    *started* is set once the partitions are assigned. *fetch_wait_ms* bounds how late an
+    arrival is seen (the embedded broker does not wake a waiting fetch), and costs the
+    broker CPU for every partition read each time it elapses. Cancelling stops the reading thread
     and waits the fraction of a second it takes to close its consumer.
     """
     if importlib.util.find_spec("confluent_kafka") is None:
@@ -282,7 +285,7 @@ async def count_outputs(
     worker = asyncio.ensure_future(
         asyncio.to_thread(
             _count,
-            _counter_config(options),
+            _counter_config(options, fetch_wait_ms),
             list(topics),
             expected,
             trace_id,
