@@ -14,6 +14,10 @@ Guarantees:
   with the inputs' partitioning and is read back when partitions are assigned.
 - The audit chain head of each audit partition is read back from ``hub.audit`` on
   assignment, so a restarted router continues the chain.
+- One slice at a time. The core routes a slice on a thread of its own while the event
+  loop goes on fetching and reading acknowledgements; the batch lock is held until the
+  thread is done, also when the router is stopped mid-slice, so a rebalance never sees
+  the core or the table half way through a slice.
 """
 
 from __future__ import annotations
@@ -294,9 +298,16 @@ class RouterWorker(Lifecycle):
                     self._commit_in_background()
 
     async def _route(self, batch: Mapping[TopicPartition, list[Any]]) -> None:
-        outputs, offsets = await asyncio.get_running_loop().run_in_executor(
+        routed = asyncio.get_running_loop().run_in_executor(
             self._core_thread, self._route_in_thread, batch
         )
+        try:
+            outputs, offsets = await asyncio.shield(routed)
+        except asyncio.CancelledError:
+            # the thread cannot be interrupted: hold the batch lock until it is done with
+            # the core and the table; its outputs are dropped and the slice is read again
+            await asyncio.wait([routed])
+            raise
         self._in_flight.append((await self._sink.send(outputs), offsets))
 
     def _route_in_thread(
