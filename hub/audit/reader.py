@@ -9,7 +9,7 @@ empty fetch, so nothing written before the replay began is missed.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -57,8 +57,10 @@ class TopicReader:
         start: Position | None = None,
         stop: Position | None = None,
         on_total: Callable[[int], None] | None = None,
+        only_partitions: Container[int] | None = None,
     ) -> AsyncIterator[ConsumerRecord]:
-        """Yield every record of *topics* between *start* and *stop*, in order per partition."""
+        """Yield every record of *topics* between *start* and *stop*, in order per partition;
+        with *only_partitions*, of those partition numbers only."""
         consumer = AIOKafkaConsumer(
             enable_auto_commit=False,
             fetch_max_wait_ms=50,
@@ -68,7 +70,11 @@ class TopicReader:
         await consumer.start()
         try:
             started_ms = int(time.time() * 1000)
-            partitions = await topic_partitions(consumer, topics)
+            partitions = [
+                tp
+                for tp in await topic_partitions(consumer, topics)
+                if only_partitions is None or tp.partition in only_partitions
+            ]
             if not partitions:
                 return
             consumer.assign(partitions)

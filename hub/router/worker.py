@@ -166,18 +166,20 @@ class RouterWorker(Lifecycle):
     # --- lifecycle -----------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Create the changelog if needed, then join the group.
+        """Create the changelog if needed, connect, then ask to join the group.
 
-        Bounded by ``start_timeout_s``: a broker that stops answering mid start-up (seen
-        with the embedded one after about 45 minutes of load) would otherwise hold the
-        router for good, deaf to SIGTERM; an error exit lets its supervisor start it again.
+        Bounded by ``start_timeout_s``: a broker that does not answer would otherwise hold
+        the router for good, deaf to SIGTERM; an error exit lets its supervisor start it
+        again. The group join and the state it brings (a million people's state takes a
+        while to read back) happen after, in the routing loop: subscribing before the
+        consumer starts would make its start wait for them, and the bound cut them short.
         """
         try:
             async with asyncio.timeout(self._router.start_timeout_s):
                 await self._ensure_changelog()
                 await self._producer.start()
-                self._consumer.subscribe(self.inputs, listener=_Rebalance(self))
                 await self._consumer.start()
+                self._consumer.subscribe(self.inputs, listener=_Rebalance(self))
         except TimeoutError as exc:
             await self._consumer.stop()
             await self._producer.stop()
@@ -256,8 +258,8 @@ class RouterWorker(Lifecycle):
             began = time.monotonic()
             restored = 0
             reader = TopicReader(self._options, partition_fetch_bytes=256 * 1024)
-            async for record in reader.read([self.changelog]):
-                if record.partition in gained and record.key is not None:
+            async for record in reader.read([self.changelog], only_partitions=gained):
+                if record.key is not None:
                     self.table.load(record.key, record.value)
                     restored += 1
             log.info(

@@ -1,5 +1,6 @@
 """Two routers in one consumer group: a replica joining mid-stream takes over partitions,
-and every event still gets its decisions, with nothing lost in the hand-over.
+and every event still gets its decisions, with nothing lost in the hand-over; the
+people's consent state of the partitions it takes over is read back from the changelog.
 
 The routers route each slice on a thread of their own while the event loop fetches; a
 rebalance must still see a slice whole or not at all.
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from hub.bench.workloads import new_trace_id, vacancies
+from hub.bench.workloads import consent_state, new_trace_id, personal, vacancies
 from hub.catalog import load_catalog
 from hub.codec import AvroCodec, SchemaStore
 from hub.router.worker import RouterWorker, create_worker
@@ -101,3 +102,61 @@ async def test_a_replica_joining_mid_stream_loses_no_event(
             await asyncio.gather(*runs)
     assert seen(records) == wanted
     assert owned[0] and owned[1] and not owned[0] & owned[1], owned
+
+
+async def test_a_replica_reads_back_the_state_of_the_partitions_it_takes_over(
+    private_broker: str, pseudonym_keys: Path, tmp_path: Path
+) -> None:
+    hub = HubSettings()
+    codec = AvroCodec(SchemaStore.from_directory(hub.schema_dir))
+    catalog = load_catalog(hub.topics_dir)
+    now_ms = int(time.time() * 1000)
+    subjects = 60
+    consents = consent_state(codec, catalog, subjects, now_ms).messages
+    profiles = [
+        m
+        for m in personal(codec, catalog, 400, subjects, now_ms).messages
+        if m.event_type == "jobseeker"
+    ]
+    wanted = {m.event_id for m in profiles}
+    notices = [catalog.service_topic(s, "in", "decision").name for s in catalog.services]
+    app_id = f"state-handover-{uuid.uuid4().hex[:6]}"
+    changelog = f"{app_id}-subject-state"
+    stop = asyncio.Event()
+    trace_id = new_trace_id()
+
+    def of_profiles(records: list) -> dict[str, dict]:
+        found = (codec.decode(r.value).record for r in records)
+        return {n["event_id"]: n for n in found if n["event_id"] in wanted}
+
+    runs: list[asyncio.Task] = []
+    async with _worker(private_broker, app_id, tmp_path / "a", pseudonym_keys) as first:
+        try:
+            runs.append(asyncio.create_task(first.run(stop)))
+            await _until_owning(first)
+            await _send_paced(private_broker, consents, trace_id, now_ms)
+            # every consent applied is one state record in the changelog
+            await read_until(private_broker, [changelog], lambda rs: len(rs) >= subjects)
+            async with _worker(private_broker, app_id, tmp_path / "b", pseudonym_keys) as second:
+                try:
+                    runs.append(asyncio.create_task(second.run(stop)))
+                    await _until_owning(second)
+                    while len(first.owned) == catalog.topic(profiles[0].topic).partitions:
+                        await asyncio.sleep(0.1)
+                    await _send_paced(private_broker, profiles, trace_id, now_ms)
+                    records = await read_until(
+                        private_broker, notices, lambda rs: of_profiles(rs).keys() == wanted
+                    )
+                finally:
+                    stop.set()
+                    await asyncio.gather(*runs)
+        finally:
+            stop.set()
+            await asyncio.gather(*runs)
+    # without the person's state the policy fails closed and denies every destination
+    refused = [
+        event_id
+        for event_id, notice in of_profiles(records).items()
+        if all(o["outcome"] == "DENY" for o in notice["outcomes"])
+    ]
+    assert not refused, f"{len(refused)} of {len(wanted)} profiles met no consent state"
