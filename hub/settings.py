@@ -129,8 +129,9 @@ class RouterSettings(BaseSettings):
     start_timeout_s: float = Field(
         default=60.0,
         description=(
-            "Longest the router waits for the broker while starting (changelog, connections, "
-            "subscription); then it exits with an error, for its supervisor to start it again."
+            "Longest the router waits for the broker while starting (changelog, connections); "
+            "then it exits with an error, for its supervisor to start it again. The group "
+            "join and reading back the people's state come after, and are not bounded by it."
         ),
     )
     state_dir: Path | None = Field(
