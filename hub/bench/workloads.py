@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -90,12 +90,6 @@ class Workload:
     def data_events(self) -> int:
         """Return how many events get decisions (vacancies, profiles, feedback)."""
         return sum(1 for m in self.messages if m.event_type in DATA_TYPES)
-
-    def renamed(self, prefix: str) -> Workload:
-        """Return the same events with fresh event ids, for another run on the same broker."""
-        return Workload(
-            self.name, [replace(m, event_id=f"{prefix}-{m.event_id}") for m in self.messages]
-        )
 
 
 def _message(

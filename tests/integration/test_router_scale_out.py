@@ -9,15 +9,18 @@ rebalance must still see a slice whole or not at all.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from aiokafka import AIOKafkaProducer
 
 from hub.bench.workloads import consent_state, new_trace_id, personal, vacancies
-from hub.catalog import load_catalog
+from hub.catalog import Catalog, load_catalog
 from hub.codec import AvroCodec, SchemaStore
 from hub.router.worker import RouterWorker, create_worker
 from hub.settings import HubSettings, KafkaSettings, RouterSettings
@@ -53,53 +56,66 @@ async def _send_paced(bootstrap: str, messages: list, trace_id: str, now_ms: int
         await producer.stop()
 
 
-async def _until_owning(worker: RouterWorker, timeout_s: float = 60) -> None:
-    async with asyncio.timeout(timeout_s):
-        while not worker.owned:
-            await asyncio.sleep(0.1)
+@contextlib.asynccontextmanager
+async def _routing(
+    bootstrap: str, app_id: str, state_dir: Path, keys: Path, stop: asyncio.Event, runs: list
+) -> AsyncIterator[RouterWorker]:
+    """A router in the group, routing from the moment it holds partitions until *stop*;
+    leaving stops every router of the test and waits for them."""
+    async with _worker(bootstrap, app_id, state_dir, keys) as worker:
+        runs.append(asyncio.create_task(worker.run(stop)))
+        try:
+            async with asyncio.timeout(60):
+                while not worker.owned:
+                    await asyncio.sleep(0.1)
+            yield worker
+        finally:
+            stop.set()
+            await asyncio.gather(*runs)
+
+
+class _Hub(NamedTuple):
+    codec: AvroCodec
+    catalog: Catalog
+    now_ms: int
+    notices: list[str]
+
+
+def _hub() -> _Hub:
+    hub = HubSettings()
+    catalog = load_catalog(hub.topics_dir)
+    return _Hub(
+        AvroCodec(SchemaStore.from_directory(hub.schema_dir)),
+        catalog,
+        int(time.time() * 1000),
+        [catalog.service_topic(s, "in", "decision").name for s in catalog.services],
+    )
 
 
 async def test_a_replica_joining_mid_stream_loses_no_event(
     private_broker: str, pseudonym_keys: Path, tmp_path: Path
 ) -> None:
-    hub = HubSettings()
-    codec = AvroCodec(SchemaStore.from_directory(hub.schema_dir))
-    catalog = load_catalog(hub.topics_dir)
-    now_ms = int(time.time() * 1000)
+    codec, catalog, now_ms, notices = _hub()
     events = vacancies(codec, catalog, _EVENTS, now_ms).messages
     wanted = {m.event_id for m in events}
-    notices = [catalog.service_topic(s, "in", "decision").name for s in catalog.services]
     app_id = f"scale-out-{uuid.uuid4().hex[:6]}"
-    stop = asyncio.Event()
+    stop, runs = asyncio.Event(), []
 
     def seen(records: list) -> set[str]:
         return {codec.decode(r.value).record["event_id"] for r in records} & wanted
 
-    runs: list[asyncio.Task] = []
-    async with _worker(private_broker, app_id, tmp_path / "a", pseudonym_keys) as first:
-        try:
-            runs.append(asyncio.create_task(first.run(stop)))
-            await _until_owning(first)
-            sending = asyncio.create_task(
-                _send_paced(private_broker, events, new_trace_id(), now_ms)
+    async with _routing(private_broker, app_id, tmp_path / "a", pseudonym_keys, stop, runs) as a:
+        sending = asyncio.create_task(_send_paced(private_broker, events, new_trace_id(), now_ms))
+        await asyncio.sleep(1.0)
+        async with _routing(
+            private_broker, app_id, tmp_path / "b", pseudonym_keys, stop, runs
+        ) as b:
+            assert not sending.done(), "the hand-over must fall while events arrive"
+            owned = (a.owned, b.owned)
+            await sending
+            records = await read_until(
+                private_broker, notices, lambda rs: seen(rs) == wanted, timeout_s=120
             )
-            await asyncio.sleep(1.0)
-            async with _worker(private_broker, app_id, tmp_path / "b", pseudonym_keys) as second:
-                try:
-                    runs.append(asyncio.create_task(second.run(stop)))
-                    await _until_owning(second)
-                    assert not sending.done(), "the hand-over must fall while events arrive"
-                    owned = (first.owned, second.owned)
-                    await sending
-                    records = await read_until(
-                        private_broker, notices, lambda rs: seen(rs) == wanted, timeout_s=120
-                    )
-                finally:
-                    stop.set()
-                    await asyncio.gather(*runs)
-        finally:
-            stop.set()
-            await asyncio.gather(*runs)
     assert seen(records) == wanted
     assert owned[0] and owned[1] and not owned[0] & owned[1], owned
 
@@ -107,10 +123,7 @@ async def test_a_replica_joining_mid_stream_loses_no_event(
 async def test_a_replica_reads_back_the_state_of_the_partitions_it_takes_over(
     private_broker: str, pseudonym_keys: Path, tmp_path: Path
 ) -> None:
-    hub = HubSettings()
-    codec = AvroCodec(SchemaStore.from_directory(hub.schema_dir))
-    catalog = load_catalog(hub.topics_dir)
-    now_ms = int(time.time() * 1000)
+    codec, catalog, now_ms, notices = _hub()
     subjects = 60
     consents = consent_state(codec, catalog, subjects, now_ms).messages
     profiles = [
@@ -119,40 +132,27 @@ async def test_a_replica_reads_back_the_state_of_the_partitions_it_takes_over(
         if m.event_type == "jobseeker"
     ]
     wanted = {m.event_id for m in profiles}
-    notices = [catalog.service_topic(s, "in", "decision").name for s in catalog.services]
     app_id = f"state-handover-{uuid.uuid4().hex[:6]}"
-    changelog = f"{app_id}-subject-state"
-    stop = asyncio.Event()
+    stop, runs = asyncio.Event(), []
     trace_id = new_trace_id()
 
     def of_profiles(records: list) -> dict[str, dict]:
         found = (codec.decode(r.value).record for r in records)
         return {n["event_id"]: n for n in found if n["event_id"] in wanted}
 
-    runs: list[asyncio.Task] = []
-    async with _worker(private_broker, app_id, tmp_path / "a", pseudonym_keys) as first:
-        try:
-            runs.append(asyncio.create_task(first.run(stop)))
-            await _until_owning(first)
-            await _send_paced(private_broker, consents, trace_id, now_ms)
-            # every consent applied is one state record in the changelog
-            await read_until(private_broker, [changelog], lambda rs: len(rs) >= subjects)
-            async with _worker(private_broker, app_id, tmp_path / "b", pseudonym_keys) as second:
-                try:
-                    runs.append(asyncio.create_task(second.run(stop)))
-                    await _until_owning(second)
-                    while len(first.owned) == catalog.topic(profiles[0].topic).partitions:
-                        await asyncio.sleep(0.1)
-                    await _send_paced(private_broker, profiles, trace_id, now_ms)
-                    records = await read_until(
-                        private_broker, notices, lambda rs: of_profiles(rs).keys() == wanted
-                    )
-                finally:
-                    stop.set()
-                    await asyncio.gather(*runs)
-        finally:
-            stop.set()
-            await asyncio.gather(*runs)
+    async with _routing(private_broker, app_id, tmp_path / "a", pseudonym_keys, stop, runs) as a:
+        await _send_paced(private_broker, consents, trace_id, now_ms)
+        # every consent applied is one state record in the changelog
+        await read_until(
+            private_broker, [f"{app_id}-subject-state"], lambda rs: len(rs) >= subjects
+        )
+        async with _routing(private_broker, app_id, tmp_path / "b", pseudonym_keys, stop, runs):
+            while len(a.owned) == catalog.topic(profiles[0].topic).partitions:
+                await asyncio.sleep(0.1)  # the first router lets go of its share
+            await _send_paced(private_broker, profiles, trace_id, now_ms)
+            records = await read_until(
+                private_broker, notices, lambda rs: of_profiles(rs).keys() == wanted
+            )
     # without the person's state the policy fails closed and denies every destination
     refused = [
         event_id
