@@ -32,6 +32,7 @@ class BenchEnv:
     keys_file: Path
     fetch_max_wait_ms: int
     router_group: str
+    broker_pids: tuple[int, ...] = ()  # the embedded broker's; none for a configured cluster
 
     @property
     def options(self) -> dict[str, Any]:
@@ -107,7 +108,15 @@ async def bench_env(
         await broker.start()
     try:
         bootstrap = external or broker.bootstrap_servers  # type: ignore[union-attr]
-        env = BenchEnv(bootstrap, catalog, log_dir, keys_file, fetch_max_wait_ms, group)
+        env = BenchEnv(
+            bootstrap,
+            catalog,
+            log_dir,
+            keys_file,
+            fetch_max_wait_ms,
+            group,
+            broker.pids if broker is not None else (),
+        )
         await apply_catalog(catalog, env.options)
         if external:
             await _skip_history(env.options, group, env.router_inputs)

@@ -95,6 +95,11 @@ class BenchProcess(_Watched):
                 f"{self._process.name} exited with code {code}:\n{self._process.log_tail()}"
             )
 
+    def pids(self) -> list[int]:
+        """Return the process id while it runs (a restart gives a new one)."""
+        pid = self._process.pid
+        return [] if pid is None or self._process.exit_code() is not None else [pid]
+
     def peak_rss_mb(self) -> float:
         """Return the process's peak resident memory so far, in MB."""
         self.check_alive()
@@ -122,6 +127,10 @@ class ProcessGroup(_Watched):
         """Raise BenchError if any of the processes has exited."""
         for process in self.processes:
             process.check_alive()
+
+    def pids(self) -> list[int]:
+        """Return the ids of the processes running now."""
+        return [pid for process in self.processes for pid in process.pids()]
 
     def peak_rss_mb(self) -> float:
         """Return the largest peak resident memory of one process, in MB."""

@@ -12,7 +12,7 @@ __all__ = ["figures_table"]
 
 
 def _value(figure: Figure) -> str:
-    if figure.unit in ("ev/s", "rec/s"):
+    if figure.unit in ("ev/s", "rec/s", "µs"):
         return f"{figure.value:,.0f} {figure.unit}"
     return f"{figure.value:,.1f} {figure.unit}"
 

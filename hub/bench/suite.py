@@ -75,7 +75,8 @@ def _median(values: list[float]) -> float:
 
 
 def _throughput_figures(section: str, runs: list[ThroughputRun]) -> list[Figure]:
-    """Return one figure per pipeline; the router's carry their ratios to the peers."""
+    """Return each pipeline's rate, the router's with its ratios to the peers, then each
+    pipeline's CPU per event and the broker's under it."""
     pipelines = list(dict.fromkeys(name for run in runs for name in run.rates))
     figures = []
     for pipeline in pipelines:
@@ -89,6 +90,23 @@ def _throughput_figures(section: str, runs: list[ThroughputRun]) -> list[Figure]
         figures.append(
             Figure(section, f"{pipeline} throughput", _median(values), "ev/s", ratios, len(values))
         )
+    for pipeline in pipelines:
+        cpu = [run.cpu[pipeline] for run in runs if pipeline in run.cpu]
+        own = [c.own_us for c in cpu]
+        figures.append(
+            Figure(section, f"{pipeline} CPU per event", _median(own), "µs", runs=len(own))
+        )
+        broker = [c.broker_us for c in cpu if c.broker_us is not None]
+        if broker:
+            figures.append(
+                Figure(
+                    section,
+                    f"broker CPU per {pipeline} event",
+                    _median(broker),
+                    "µs",
+                    runs=len(broker),
+                )
+            )
     return figures
 
 

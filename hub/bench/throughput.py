@@ -2,28 +2,38 @@
 
 Each pipeline starts only after its input is complete, and its rate is the number of
 input events over the time between the first and the last of its outputs read back by a
-consumer tailing them with a 5 ms fetch wait, so start-up, group joins and state
-recovery are left out alike for all three. (Record timestamps would not do: quixstreams
+consumer tailing them, so start-up, group joins and state recovery are left out alike for
+all three. Over the same window, the CPU its processes and the broker used is divided by
+the events: on a machine of few cores, that is what bounds the ratios. (Record timestamps would not do: quixstreams
 gives an output its input's timestamp.)
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from hub.bench.cpu import CpuSampler
 from hub.bench.environment import BenchEnv
 from hub.bench.exceptions import BenchError
-from hub.bench.kafka import committed, count_outputs, create_topics, end_offsets, produce
+from hub.bench.kafka import Tally, committed, count_outputs, create_topics, end_offsets, produce
 from hub.bench.processes import BenchProcess
 from hub.bench.workloads import Workload, new_trace_id
 from hub.logging import get_logger
 from hub.router import AUDIT_TOPIC
 
-__all__ = ["PEERS", "ThroughputRun", "load_state", "measure_throughput", "router_pipeline"]
+__all__ = [
+    "PEERS",
+    "CpuPerEvent",
+    "ThroughputRun",
+    "load_state",
+    "measure_throughput",
+    "router_pipeline",
+]
 
 log = get_logger(__name__)
 
@@ -43,24 +53,64 @@ def router_pipeline(processes: int) -> str:
 
 
 @dataclass(frozen=True)
+class CpuPerEvent:
+    """CPU microseconds per input event over a pass: the pipeline's own processes, and the
+    broker's (None on a configured cluster, whose processes the benchmark cannot see)."""
+
+    own_us: float
+    broker_us: float | None
+
+
+@dataclass(frozen=True)
 class ThroughputRun:
-    """Events per second of each pipeline in one run, and the router's peak memory."""
+    """Events per second and CPU per event of each pipeline in one run, and the router's
+    peak memory."""
 
     rates: dict[str, float]
     router_rss_mb: float
+    cpu: dict[str, CpuPerEvent]
+
+
+@dataclass(frozen=True)
+class _Pass:
+    rate: float
+    cpu: CpuPerEvent
+
+
+def _pass(own: CpuSampler, broker: CpuSampler | None, tally: Tally, events: int) -> _Pass:
+    """Return the rate and CPU per event over the window from the first to the last output."""
+    assert tally.first is not None and tally.last is not None
+    per_event_us = 1e6 / events
+    return _Pass(
+        events / tally.seconds,
+        CpuPerEvent(
+            own.seconds_between(tally.first, tally.last) * per_event_us,
+            broker.seconds_between(tally.first, tally.last) * per_event_us if broker else None,
+        ),
+    )
+
+
+def _broker_sampler(env: BenchEnv) -> CpuSampler | None:
+    return CpuSampler(lambda: env.broker_pids) if env.broker_pids else None
 
 
 async def _router_pass(
     env: BenchEnv, workload: Workload, processes: int, now_ms: int
-) -> tuple[float, float]:
-    """Fill the inputs, run the router over them; return (events/s, peak RSS MB of a process)."""
+) -> tuple[_Pass, float]:
+    """Fill the inputs, run the router over them; return the pass and the peak RSS MB of
+    one of its processes."""
     trace_id = new_trace_id()
     await produce(env.options, workload.messages, lambda m: m.headers(trace_id, now_ms))
     services = list(env.catalog.services)
     notices = [env.catalog.service_topic(s, "in", "decision").name for s in services]
     start = await end_offsets(env.options, [*notices, AUDIT_TOPIC])
     data = workload.data_events
-    async with env.routers(processes) as routers:
+    broker = _broker_sampler(env)
+    async with (
+        env.routers(processes) as routers,
+        CpuSampler(routers.pids) as own,
+        broker or contextlib.nullcontext(),
+    ):
         notices_read = count_outputs(
             env.options,
             notices,
@@ -84,12 +134,13 @@ async def _router_pass(
         rss = routers.peak_rss_mb()
     notices_tally, decisions_tally = counted.result()
     tally = notices_tally.merged(decisions_tally)
-    return len(workload.messages) / tally.seconds, rss
+    return _pass(own, broker, tally, len(workload.messages)), rss
 
 
-async def _peer_pass(process: BenchProcess, env: BenchEnv, sink: str, expected: int) -> float:
-    """Run one baseline pipeline to completion; return its events/s."""
-    async with process:
+async def _peer_pass(process: BenchProcess, env: BenchEnv, sink: str, expected: int) -> _Pass:
+    """Run one baseline pipeline to completion; return its pass."""
+    broker = _broker_sampler(env)
+    async with process, CpuSampler(process.pids) as own, broker or contextlib.nullcontext():
         counted = asyncio.ensure_future(
             count_outputs(
                 env.options,
@@ -101,7 +152,7 @@ async def _peer_pass(process: BenchProcess, env: BenchEnv, sink: str, expected: 
             )
         )
         await process.watch(counted)
-    return expected / counted.result().seconds
+    return _pass(own, broker, counted.result(), expected)
 
 
 async def measure_throughput(
@@ -121,11 +172,12 @@ async def measure_throughput(
             "quixstreams is not installed: pip install 'pes-hub[bench]', or --no-peers"
         )
     now_ms = int(time.time() * 1000)
-    rates: dict[str, float] = {}
+    passes: dict[str, _Pass] = {}
     rss = 0.0
     for processes in router_processes:
-        rate, peak = await _router_pass(env, workload, processes, now_ms)
-        rates[router_pipeline(processes)] = rate
+        passes[router_pipeline(processes)], peak = await _router_pass(
+            env, workload, processes, now_ms
+        )
         rss = rss or peak
     if peers:
         trace_id = new_trace_id()
@@ -140,7 +192,7 @@ async def measure_throughput(
             topic=lambda m: f"{stem}.source",
         )
         total = len(workload.messages)
-        rates["aiokafka"] = await _peer_pass(
+        passes["aiokafka"] = await _peer_pass(
             env.module(
                 f"aiokafka-{stem}",
                 "hub.bench.aiokafka_pipeline",
@@ -152,7 +204,7 @@ async def measure_throughput(
             sinks["aiokafka"],
             total,
         )
-        rates["quixstreams"] = await _peer_pass(
+        passes["quixstreams"] = await _peer_pass(
             env.module(
                 f"quix-{stem}",
                 "hub.bench.quix_pipeline",
@@ -165,8 +217,16 @@ async def measure_throughput(
             sinks["quixstreams"],
             total,
         )
-    log.info("throughput_measured", workload=workload.name, rates=rates, router_rss_mb=rss)
-    return ThroughputRun(rates, rss)
+    rates = {name: each.rate for name, each in passes.items()}
+    cpu = {name: each.cpu for name, each in passes.items()}
+    log.info(
+        "throughput_measured",
+        workload=workload.name,
+        rates=rates,
+        cpu_us_per_event={name: (c.own_us, c.broker_us) for name, c in cpu.items()},
+        router_rss_mb=rss,
+    )
+    return ThroughputRun(rates, rss, cpu)
 
 
 async def load_state(env: BenchEnv, state: Workload, *, timeout_s: float = _TIMEOUT_S) -> float:

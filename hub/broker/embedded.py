@@ -56,6 +56,12 @@ class EmbeddedBroker(Lifecycle):
         """Return ``host:port`` for Kafka clients."""
         return f"{self.host}:{self.port}"
 
+    @property
+    def pids(self) -> tuple[int, ...]:
+        """Return the id of Tansu's process while it runs (for resource readings)."""
+        pid = self._tansu.pid if self._tansu is not None else None
+        return () if pid is None else (pid,)
+
     async def start(self, timeout_s: float = 60.0) -> None:
         """Start the processes and wait until Kafka metadata answers."""
         try:

@@ -30,4 +30,11 @@ async def test_every_section_runs_on_a_tiny_workload() -> None:
     router = [f for f in figures if f.measure.startswith("router") and "throughput" in f.measure]
     assert {f.measure for f in router} == {"router throughput", "router (2 processes) throughput"}
     assert {tuple(sorted(f.ratios)) for f in router} == {("aiokafka", "quixstreams")}
+    pipelines = ("router", "router (2 processes)", "aiokafka", "quixstreams")
+    for section in ("vacancies (a)", "personal (b)"):
+        cpu = {f.measure for f in figures if f.section == section and f.unit == "µs"}
+        assert cpu == {
+            *(f"{pipeline} CPU per event" for pipeline in pipelines),
+            *(f"broker CPU per {pipeline} event" for pipeline in pipelines),
+        }
     assert all(figure.value > 0 for figure in figures)
