@@ -6,13 +6,31 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 from aiohttp import web
 
+from connectors.base.mapping import VacancyMapping
 from hub.broker.process import free_port
 
-__all__ = ["serving", "until", "until_faults"]
+__all__ = ["PassThrough", "serving", "until", "until_faults"]
+
+
+class PassThrough(VacancyMapping):
+    """Canonical JSON as the native format: keeps a test on the runtime, not a format."""
+
+    code = "TEST"
+    language = "fr"
+
+    def to_canonical(self, native: dict[str, Any]) -> dict[str, Any]:
+        return dict(native)
+
+    def from_canonical(self, vacancy: dict[str, Any]) -> dict[str, Any]:
+        return dict(vacancy)
+
+    def native_id(self, native: dict[str, Any]) -> str:
+        return str(native["vacancy_id"])
 
 
 @asynccontextmanager

@@ -7,7 +7,7 @@ UpstreamRejectedError at once, with the service's answer, because retrying canno
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
@@ -15,9 +15,18 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, w
 from connectors.base.exceptions import UpstreamRejectedError, UpstreamUnavailableError
 from hub.logging import get_logger
 
-__all__ = ["PesClient"]
+__all__ = ["Answer", "PesClient"]
 
 log = get_logger(__name__)
+
+
+class Answer(NamedTuple):
+    """What a delivery or an erasure got: the HTTP status, the service's reference, and
+    how many attempts it took (several calls may be under way at once)."""
+
+    status: int
+    reference: str | None
+    attempts: int
 
 
 class PesClient:
@@ -29,6 +38,12 @@ class PesClient:
         self.retries = 0
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        return (await self._call_counted(method, path, **kwargs))[0]
+
+    async def _call_counted(
+        self, method: str, path: str, **kwargs: Any
+    ) -> tuple[httpx.Response, int]:
+        """Return the response and the number of attempts it took."""
         async for attempt in AsyncRetrying(
             retry=retry_if_exception_type(UpstreamUnavailableError),
             wait=wait_exponential(multiplier=0.2, max=10),
@@ -36,9 +51,10 @@ class PesClient:
             reraise=True,
         ):
             with attempt:
-                if attempt.retry_state.attempt_number > 1:
+                number = attempt.retry_state.attempt_number
+                if number > 1:
                     self.retries += 1
-                return await self._once(method, path, **kwargs)
+                return await self._once(method, path, **kwargs), number
         raise AssertionError("unreachable")  # pragma: no cover - tenacity reraises
 
     async def _once(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -62,22 +78,20 @@ class PesClient:
         body = (await self._call("GET", f"/api/changes/{kind}", params=params)).json()
         return list(body["items"]), body.get("next") or cursor
 
-    async def deliver(
-        self, kind: str, payload: dict[str, Any], idempotency_key: str
-    ) -> tuple[int, str | None]:
-        """POST a record to the service's inbox; return (HTTP status, the service's reference)."""
-        response = await self._call(
+    async def deliver(self, kind: str, payload: dict[str, Any], idempotency_key: str) -> Answer:
+        """POST a record to the service's inbox."""
+        response, attempts = await self._call_counted(
             "POST", f"/api/inbox/{kind}", json=payload, headers={"Idempotency-Key": idempotency_key}
         )
         reference = response.json().get("reference") if response.content else None
-        return response.status_code, reference
+        return Answer(response.status_code, reference, attempts)
 
-    async def erase(self, subject: str, event_ids: list[str], idempotency_key: str) -> int:
+    async def erase(self, subject: str, event_ids: list[str], idempotency_key: str) -> Answer:
         """Ask the service to erase what the hub delivered about *subject*."""
-        response = await self._call(
+        response, attempts = await self._call_counted(
             "DELETE",
             f"/api/jobseekers/{subject}",
             params={"event_ids": ",".join(event_ids)},
             headers={"Idempotency-Key": idempotency_key},
         )
-        return response.status_code
+        return Answer(response.status_code, None, attempts)

@@ -7,10 +7,15 @@ erasure notice as a DELETE) and sent with its event id as the idempotency key. A
 to that record and tried again later, so nothing is committed before it is delivered.
 A 4xx goes to the dead letters with the service's answer. Every delivery publishes a
 DeliveryReceipt.
+
+The partitions of a fetch are delivered side by side, each in order: records of one key
+share a partition, so their order holds, while one call's round trip no longer holds up
+every other partition (one call at a time kept up with less than 100 vacancies a second).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 from collections import OrderedDict
@@ -60,33 +65,48 @@ class Outbound:
         return [f"pes.{code.lower()}.in.{kind}" for kind in INBOX_TYPES]
 
     async def deliver_batch(self, timeout_ms: int = 500) -> int:
-        """Fetch, deliver in order per partition, then commit what was delivered."""
+        """Fetch, deliver each partition in order (the partitions side by side), then
+        commit what was delivered."""
         retries_before = self._link.client.retries  # the loop runs all the time: counts every retry
         batch = await self._consumer.getmany(timeout_ms=timeout_ms)
-        done: dict[TopicPartition, int] = {}
-        handled = 0
-        for tp, records in batch.items():
-            for record in records:
-                try:
-                    await self._deliver(record)
-                except UpstreamUnavailableError as exc:
-                    CONNECTOR_FAILURES.labels(self.code, "postponed").inc()
-                    log.warning(
-                        "delivery_postponed",
-                        pes=self.code,
-                        topic=tp.topic,
-                        offset=record.offset,
-                        error=str(exc),
-                    )
-                    self._consumer.seek(tp, record.offset)
-                    break
-                done[tp] = record.offset + 1
-                handled += 1
+        # every partition runs to its end before anything fails, so no call is left behind
+        results = await asyncio.gather(
+            *(self._deliver_partition(tp, records) for tp, records in batch.items()),
+            return_exceptions=True,
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        done = {tp: offset for tp, offset in zip(batch, results, strict=True) if offset is not None}
         if done:
             await self._link.producer.flush()
             await self._consumer.commit(done)
         CONNECTOR_RETRIES.labels(self.code).inc(self._link.client.retries - retries_before)
-        return handled
+        return sum(1 for tp, offset in done.items() for r in batch[tp] if r.offset < offset)
+
+    async def _deliver_partition(
+        self, tp: TopicPartition, records: list[ConsumerRecord]
+    ) -> int | None:
+        """Deliver one partition's records in order; return the offset after the last one
+        delivered (None if none was). An API that stays unavailable stops the partition
+        at its record, which is fetched again later."""
+        next_offset = None
+        for record in records:
+            try:
+                await self._deliver(record)
+            except UpstreamUnavailableError as exc:
+                CONNECTOR_FAILURES.labels(self.code, "postponed").inc()
+                log.warning(
+                    "delivery_postponed",
+                    pes=self.code,
+                    topic=tp.topic,
+                    offset=record.offset,
+                    error=str(exc),
+                )
+                self._consumer.seek(tp, record.offset)
+                break
+            next_offset = record.offset + 1
+        return next_offset
 
     async def _deliver(self, record: ConsumerRecord) -> None:
         kind = record.topic.rsplit(".", 1)[-1]
@@ -103,13 +123,12 @@ class Outbound:
             await self._receipt(record, envelope, kind, "DUPLICATE", None, 0, None)
             return
         key = hashlib.sha256(identity.encode()).hexdigest()[:32]
-        attempts_before = self._link.client.retries
         try:
             if kind == "erasure":
-                status = await self._link.client.erase(
+                answer = await self._link.client.erase(
                     subject_key(decoded), decoded["event_ids"], key
                 )
-                reference, outcome = None, "ERASED"
+                outcome = "ERASED"
             else:
                 schema = self._link.codec.store.current(message.name).expanded
                 payload = (
@@ -117,8 +136,8 @@ class Outbound:
                     if kind == "vacancy"
                     else to_json(schema, decoded)
                 )
-                status, reference = await self._link.client.deliver(_API_KIND[kind], payload, key)
-                outcome = "DUPLICATE" if status == 200 else "DELIVERED"
+                answer = await self._link.client.deliver(_API_KIND[kind], payload, key)
+                outcome = "DUPLICATE" if answer.status == 200 else "DELIVERED"
         except UpstreamRejectedError as exc:
             self.rejected += 1
             CONNECTOR_FAILURES.labels(self.code, "rejected").inc()
@@ -133,8 +152,9 @@ class Outbound:
             return
         self._remember(identity)
         self.delivered += 1
-        attempts = 1 + self._link.client.retries - attempts_before
-        await self._receipt(record, envelope, kind, outcome, status, attempts, reference)
+        await self._receipt(
+            record, envelope, kind, outcome, answer.status, answer.attempts, answer.reference
+        )
 
     def _remember(self, identity: str) -> None:
         self._recent[identity] = None

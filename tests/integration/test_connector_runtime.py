@@ -18,35 +18,18 @@ import httpx
 import pytest
 
 import connectors.base.service as service_module
-from connectors.base.mapping import VacancyMapping
 from connectors.base.service import ConnectorService
 from connectors.base.simulator import create_simulator
 from hub import paths
 from hub.broker.process import free_port
 from hub.codec import AvroCodec, SchemaStore
 from tests.integration.kafka_io import read_until
-from tests.simulated import serving, until, until_faults
+from tests.simulated import PassThrough, serving, until, until_faults
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
 CODEC = AvroCodec(SchemaStore.from_directory(paths.schema_dir()))
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
-
-
-class PassThrough(VacancyMapping):
-    """Canonical JSON as the native format."""
-
-    code = "TEST"
-    language = "fr"
-
-    def to_canonical(self, native: dict[str, Any]) -> dict[str, Any]:
-        return dict(native)
-
-    def from_canonical(self, vacancy: dict[str, Any]) -> dict[str, Any]:
-        return dict(vacancy)
-
-    def native_id(self, native: dict[str, Any]) -> str:
-        return str(native["vacancy_id"])
 
 
 def simulated(code: str) -> AbstractAsyncContextManager[str]:
