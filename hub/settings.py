@@ -134,6 +134,15 @@ class RouterSettings(BaseSettings):
             "join and reading back the people's state come after, and are not bounded by it."
         ),
     )
+    join_timeout_s: float = Field(
+        default=120.0,
+        description=(
+            "Longest the router waits for its consumer group to complete a join, at start and "
+            "at every rebalance; then it exits with an error, for its supervisor to start it "
+            "again as a new member. The embedded broker was seen to leave a join waiting for "
+            "good after members had left."
+        ),
+    )
     state_dir: Path | None = Field(
         default=None,
         description=(

@@ -1,11 +1,12 @@
 """The router's errors: one record that cannot be routed (a dead letter, never a crash), and
-a broker that does not answer the router's start-up (an exit, for a restart)."""
+a broker that does not answer the router's start-up or its group join (an exit, for a
+restart)."""
 
 from __future__ import annotations
 
 from hub.exceptions import HubError
 
-__all__ = ["RouterStartError", "RoutingError"]
+__all__ = ["RouterJoinError", "RouterStartError", "RoutingError"]
 
 
 class RoutingError(HubError):
@@ -18,5 +19,11 @@ class RoutingError(HubError):
 
 class RouterStartError(HubError):
     """Raised when the broker does not answer the router's start-up in time."""
+
+    retriable = True
+
+
+class RouterJoinError(HubError):
+    """Raised when the consumer group does not complete the router's join in time."""
 
     retriable = True

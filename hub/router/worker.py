@@ -43,7 +43,7 @@ from hub.logging import get_logger
 from hub.metrics import observe_routed, serve_metrics
 from hub.router.build import build_core
 from hub.router.core import AUDIT_TOPIC, DEADLETTER_TOPIC, RouterCore
-from hub.router.exceptions import RouterStartError
+from hub.router.exceptions import RouterJoinError, RouterStartError
 from hub.router.records import InputRecord, OutputRecord
 from hub.router.sink import BatchSink
 from hub.router.table import ChangelogTable
@@ -59,6 +59,7 @@ _MAX_RECORDS = 250
 # slices whose outputs may await the broker's acknowledgement while the next is routed:
 # with one, routing stalled whenever the broker was slow to acknowledge a slice
 _SLICES_IN_FLIGHT = 3
+_LONGEST_FETCH_WAIT_S = 1.0
 
 
 async def read_chain_head(client_options: dict[str, Any], codec: AvroCodec, partition: int) -> str:
@@ -104,9 +105,11 @@ class _Rebalance(ConsumerRebalanceListener):
         self._worker = worker
 
     async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        self._worker.join_began()
         await self._worker.settle()
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
+        self._worker.joined()
         await self._worker.adopt({tp.partition for tp in assigned})
 
 
@@ -127,6 +130,7 @@ class RouterWorker(Lifecycle):
         self.core = core
         self.table = table
         self.inputs = inputs
+        self.group_id = group_id
         self.changelog = f"{group_id}-subject-state"
         self._options = dict(client_options)
         self._router = router
@@ -162,6 +166,8 @@ class RouterWorker(Lifecycle):
         self._acked: dict[TopicPartition, int] = {}
         self._committed_at = time.monotonic()
         self._commit_task: asyncio.Future | None = None
+        # when the join under way began; None while the router is a member with its share
+        self._join_began_at: float | None = None
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -180,6 +186,7 @@ class RouterWorker(Lifecycle):
                 await self._producer.start()
                 await self._consumer.start()
                 self._consumer.subscribe(self.inputs, listener=_Rebalance(self))
+                self.join_began()
         except TimeoutError as exc:
             await self._consumer.stop()
             await self._producer.stop()
@@ -221,6 +228,30 @@ class RouterWorker(Lifecycle):
             await admin.close()
 
     # --- partitions ----------------------------------------------------------------------
+
+    def join_began(self) -> None:
+        """Note that the router asked to join (or rejoin) its group."""
+        self._join_began_at = time.monotonic()
+
+    def joined(self) -> None:
+        """Note that the group completed the join and handed out the partitions."""
+        self._join_began_at = None
+
+    def _check_join(self) -> None:
+        """Give up on a join the group has left waiting too long: a new member may get in.
+
+        Raises:
+            RouterJoinError: the join began more than ``join_timeout_s`` ago.
+        """
+        if self._join_began_at is None:
+            return
+        waited = time.monotonic() - self._join_began_at
+        if waited > self._router.join_timeout_s:
+            raise RouterJoinError(
+                f"the consumer group {self.group_id!r} did not complete the "
+                f"router's join within {self._router.join_timeout_s:g} s "
+                "(HUB_ROUTER_JOIN_TIMEOUT_S)"
+            )
 
     @property
     def owned(self) -> frozenset[int]:
@@ -288,7 +319,7 @@ class RouterWorker(Lifecycle):
         while a slice is routed rather than after it.
         """
         while not stop.is_set():
-            batch = await self._consumer.getmany(timeout_ms=100, max_records=_MAX_RECORDS)
+            batch = await self._fetch()
             async with self._batch_lock:
                 if batch:
                     await self._route(batch)
@@ -298,6 +329,21 @@ class RouterWorker(Lifecycle):
                     self._acked.update(offsets)
                 if time.monotonic() - self._committed_at >= self._router.commit_interval_s:
                     self._commit_in_background()
+
+    async def _fetch(self) -> Mapping[TopicPartition, list[Any]]:
+        """Return the next slice (empty after a while without records).
+
+        aiokafka's ``getmany`` waits without a bound while a join is under way; the
+        wait is cut every second so that a stop, and the join's own bound, are seen.
+        Records are taken only once the wait is over, so a cut wait loses none.
+        """
+        try:
+            async with asyncio.timeout(_LONGEST_FETCH_WAIT_S):
+                batch = await self._consumer.getmany(timeout_ms=100, max_records=_MAX_RECORDS)
+        except TimeoutError:
+            batch = {}
+        self._check_join()
+        return batch
 
     async def _route(self, batch: Mapping[TopicPartition, list[Any]]) -> None:
         routed = asyncio.get_running_loop().run_in_executor(
