@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import contextlib
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from pathlib import Path
+from typing import Any
 
-from hub.lifecycle import Lifecycle
+from hub.lifecycle import BackgroundService
 
 __all__ = ["CpuSampler", "cpu_seconds"]
 
@@ -37,7 +39,7 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / _TICKS_PER_S
 
 
-class CpuSampler(Lifecycle):
+class CpuSampler(BackgroundService):
     """Samples the CPU used by a changing set of processes; an async context manager.
 
     *pids* is asked again at every sample, so a process started again (a new pid)
@@ -45,13 +47,13 @@ class CpuSampler(Lifecycle):
     """
 
     def __init__(self, pids: Callable[[], Iterable[int]], interval_s: float = 0.2) -> None:
+        super().__init__()
         self._pids = pids
         self._interval_s = interval_s
         self._first_seen: dict[int, float] = {}
         self._latest: dict[int, float] = {}
         self._times: list[float] = []
         self._totals: list[float] = []
-        self._task: asyncio.Task | None = None
 
     def sample(self) -> None:
         """Record the CPU used so far by every process, against wall-clock time now."""
@@ -82,18 +84,19 @@ class CpuSampler(Lifecycle):
             return 0.0
         return max(self._total_at(last) - self._total_at(first), 0.0)
 
-    async def _run(self) -> None:
-        while True:
-            self.sample()
-            await asyncio.sleep(self._interval_s)
+    async def _open(self, stack: contextlib.AsyncExitStack) -> None:
+        """Nothing to open: ``/proc`` is read afresh at each sample."""
 
-    async def start(self) -> None:
-        """Begin sampling in the background."""
-        self._task = asyncio.ensure_future(self._run())
+    def _loops(self) -> list[Coroutine[Any, Any, None]]:
+        return [self._sample_until_stopped()]
+
+    async def _sample_until_stopped(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self._interval_s)
 
     async def stop(self) -> None:
         """Stop sampling, with one last sample."""
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await super().stop()
         self.sample()
