@@ -37,4 +37,5 @@ async def test_every_section_runs_on_a_tiny_workload() -> None:
             *(f"{pipeline} CPU per event" for pipeline in pipelines),
             *(f"broker CPU per {pipeline} event" for pipeline in pipelines),
         }
-    assert all(figure.value > 0 for figure in figures)
+    # a tiny pass can end within one clock tick (10 ms), so its CPU may read as zero
+    assert all(figure.value >= 0 if figure.unit == "µs" else figure.value > 0 for figure in figures)
