@@ -3,9 +3,9 @@
 Each pipeline starts only after its input is complete, and its rate is the number of
 input events over the time between the first and the last of its outputs read back by a
 consumer tailing them, so start-up, group joins and state recovery are left out alike for
-all three. Over the same window, the CPU its processes and the broker used is divided by
-the events: on a machine of few cores, that is what bounds the ratios. (Record timestamps would not do: quixstreams
-gives an output its input's timestamp.)
+all three. (Record timestamps would not do: quixstreams gives an output its input's
+timestamp.) Over the same window, the CPU its processes and the broker used is divided by
+the events: on a machine of few cores, that is what bounds the ratios.
 """
 
 from __future__ import annotations

@@ -38,4 +38,6 @@ async def test_every_section_runs_on_a_tiny_workload() -> None:
             *(f"broker CPU per {pipeline} event" for pipeline in pipelines),
         }
     # a tiny pass can end within one clock tick (10 ms), so its CPU may read as zero
-    assert all(figure.value >= 0 if figure.unit == "µs" else figure.value > 0 for figure in figures)
+    cpu_free = [figure for figure in figures if figure.unit != "µs"]
+    assert all(figure.value > 0 for figure in cpu_free)
+    assert all(figure.value >= 0 for figure in figures)
