@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Coroutine
 from types import TracebackType
 from typing import Any, ClassVar, Self
 
-__all__ = ["BackgroundService", "Lifecycle"]
+__all__ = ["BackgroundService", "Lifecycle", "gather_settled"]
+
+
+async def gather_settled(*awaitables: Awaitable[Any]) -> list[Any]:
+    """Await them side by side and return their results in order; the first failure is
+    raised only once every one has ended, so no call is left running behind the error."""
+    results = await asyncio.gather(*awaitables, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
 
 
 class Lifecycle:

@@ -11,7 +11,6 @@ with its original JSON and the stream goes on.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from connectors.base.link import ServiceLink
 from connectors.registry import RecordMapping, record_mappings
 from hub.codec import CloudEvent, CodecError, new_traceparent
 from hub.deadletters import DEADLETTER_TOPIC, dead_letter
+from hub.lifecycle import gather_settled
 from hub.logging import get_logger
 
 __all__ = ["Inbound"]
@@ -52,16 +52,12 @@ class Inbound:
         The reads go out together (one round trip instead of one per kind); publishing
         keeps the kinds' order, so a consent goes out before the profile that relies on it.
         """
-        changes = await asyncio.gather(
+        changes = await gather_settled(
             *(
                 self._link.client.changes(kind.kind, self._cursors.cursors.get(kind.kind))
                 for kind in INBOUND
-            ),
-            return_exceptions=True,  # every read ends before a failure is raised
+            )
         )
-        for result in changes:
-            if isinstance(result, BaseException):
-                raise result
         return sum(
             [
                 await self._publish_kind(kind, items, cursor)

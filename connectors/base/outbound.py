@@ -15,7 +15,6 @@ every other partition (one call at a time kept up with less than 100 vacancies a
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import time
 from collections import OrderedDict
@@ -29,6 +28,7 @@ from connectors.base.link import ServiceLink
 from hub.codec import CloudEvent, CodecError
 from hub.codec.jsonform import to_json
 from hub.deadletters import DEADLETTER_TOPIC, dead_letter_for
+from hub.lifecycle import gather_settled
 from hub.logging import get_logger
 from hub.metrics import CONNECTOR_DELIVERIES, CONNECTOR_FAILURES, CONNECTOR_RETRIES
 
@@ -69,14 +69,9 @@ class Outbound:
         commit what was delivered."""
         retries_before = self._link.client.retries  # the loop runs all the time: counts every retry
         batch = await self._consumer.getmany(timeout_ms=timeout_ms)
-        # every partition runs to its end before anything fails, so no call is left behind
-        results = await asyncio.gather(
-            *(self._deliver_partition(tp, records) for tp, records in batch.items()),
-            return_exceptions=True,
+        results = await gather_settled(
+            *(self._deliver_partition(tp, records) for tp, records in batch.items())
         )
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
         done = {tp: offset for tp, offset in zip(batch, results, strict=True) if offset is not None}
         if done:
             await self._link.producer.flush()

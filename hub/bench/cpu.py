@@ -23,7 +23,7 @@ from hub.lifecycle import BackgroundService
 
 __all__ = ["CpuSampler", "cpu_seconds"]
 
-_TICKS_PER_S = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -82,7 +82,7 @@ class CpuSampler(BackgroundService):
         """Return the CPU seconds the processes used from wall-clock *first* to *last*."""
         if not self._times:
             return 0.0
-        return max(self._total_at(last) - self._total_at(first), 0.0)
+        return self._total_at(last) - self._total_at(first)
 
     async def _open(self, stack: contextlib.AsyncExitStack) -> None:
         """Nothing to open: ``/proc`` is read afresh at each sample."""
