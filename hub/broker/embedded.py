@@ -57,6 +57,11 @@ class EmbeddedBroker(Lifecycle):
         return f"{self.host}:{self.port}"
 
     @property
+    def storage(self) -> SeaweedFS | None:
+        """Return the S3 store of the durable mode while it runs."""
+        return self._storage
+
+    @property
     def pids(self) -> tuple[int, ...]:
         """Return the id of Tansu's process while it runs (for resource readings)."""
         pid = self._tansu.pid if self._tansu is not None else None

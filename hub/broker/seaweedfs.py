@@ -3,12 +3,16 @@
 Every port (master, volume, filer, S3, and their gRPC ports) is a free loopback port,
 chosen once and kept in the data folder so that a restart finds the same setup; the
 optional Iceberg and Lance servers are switched off.
+
+SeaweedFS also listens on Unix sockets named after those ports in ``/tmp`` and leaves
+them behind when it stops; they are removed once it has exited.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import stat
 from pathlib import Path
 
 import httpx
@@ -33,6 +37,8 @@ _PORT_NAMES = (
     "s3_grpc",
 )
 _START_ATTEMPTS = 3
+# where this SeaweedFS version puts its Unix sockets, whatever TMPDIR says
+_SOCKET_DIR = Path("/tmp")
 
 
 class SeaweedFS:
@@ -106,6 +112,7 @@ class SeaweedFS:
                 if not self._ports_are_new or attempt == _START_ATTEMPTS:
                     raise
                 await self._process.stop(grace_s=5.0)
+                self._remove_sockets()
                 log.warning("seaweedfs_restarted_on_new_ports", attempt=attempt)
                 self.ports, self._ports_are_new = self._ports(fresh=True)
                 self._process = self._new_process()
@@ -136,3 +143,23 @@ class SeaweedFS:
         """Stop SeaweedFS: this version takes about 15.5 s to shut its servers down by itself,
         so it gets time to finish rather than being killed with its metadata half written."""
         await self._process.stop(grace_s=25.0)
+        self._remove_sockets()
+
+    def socket_paths(self) -> list[Path]:
+        """Return the Unix sockets SeaweedFS opens for these ports: gRPC for each server,
+        and a local socket for the filer and the S3 gateway."""
+        names = [
+            f"seaweedfs-{server}-grpc-{self.ports[f'{server}_grpc']}.sock"
+            for server in ("master", "volume", "filer", "s3")
+        ]
+        names += [f"seaweedfs-{server}-{self.ports[server]}.sock" for server in ("filer", "s3")]
+        return [_SOCKET_DIR / name for name in names]
+
+    def _remove_sockets(self) -> None:
+        """Remove the sockets the stopped SeaweedFS left (only sockets, never other files)."""
+        for path in self.socket_paths():
+            try:
+                if stat.S_ISSOCK(path.lstat().st_mode):
+                    path.unlink()
+            except FileNotFoundError:
+                continue

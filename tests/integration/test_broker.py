@@ -67,9 +67,13 @@ async def test_memory_broker_round_trip(kafka_bootstrap: str, unique_topic: str)
 
 
 async def test_durable_broker_keeps_messages_and_offsets_across_restart(tmp_path: Path) -> None:
-    """Stop and start on the same folder: records and the group's committed offset survive."""
+    """Stop and start on the same folder: records and the group's committed offset survive,
+    and SeaweedFS's Unix sockets do not outlive it."""
     topic = "durable.restart"
     async with EmbeddedBroker(mode="durable", data_dir=tmp_path) as broker:
+        assert broker.storage is not None
+        sockets = broker.storage.socket_paths()
+        assert [path for path in sockets if path.is_socket()], "no socket where SeaweedFS puts them"
         admin = AIOKafkaAdminClient(bootstrap_servers=broker.bootstrap_servers)
         await admin.start()
         await admin.create_topics([NewTopic(topic, 1, 1)])
@@ -77,6 +81,7 @@ async def test_durable_broker_keeps_messages_and_offsets_across_restart(tmp_path
         await _produce(broker.bootstrap_servers, topic, 40)
         await _read(broker.bootstrap_servers, topic, 40, group="restart-group", commit_after=25)
         port = broker.port
+    assert [path for path in sockets if path.exists()] == []
     async with EmbeddedBroker(mode="durable", data_dir=tmp_path, port=port) as broker:
         values = await _read(broker.bootstrap_servers, topic, 40)
         assert sorted(values) == sorted(f"message-{n}".encode() for n in range(40))
