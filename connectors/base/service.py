@@ -23,6 +23,7 @@ from connectors.base.link import ServiceLink
 from connectors.base.outbound import Outbound
 from connectors.registry import api_client, vacancy_mapping
 from hub.codec import AvroCodec
+from hub.fetch_hold import hold_fetches_while_buffered
 from hub.lifecycle import BackgroundService
 from hub.logging import get_logger
 from hub.metrics import CONNECTOR_API_SECONDS
@@ -107,6 +108,7 @@ class ConnectorService(BackgroundService):
         )
         await consumer.start()
         stack.push_async_callback(consumer.stop)
+        hold_fetches_while_buffered(consumer)  # deliveries wait on the API: a backlog is usual
         http = httpx.AsyncClient(
             base_url=self._api_url,
             timeout=self._http_timeout_s,

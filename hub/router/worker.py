@@ -38,6 +38,7 @@ from hub.audit.reader import TopicReader
 from hub.catalog import load_catalog
 from hub.codec import AvroCodec
 from hub.exceptions import ConfigurationError
+from hub.fetch_hold import hold_fetches_while_buffered
 from hub.lifecycle import Lifecycle
 from hub.logging import get_logger
 from hub.metrics import observe_routed, serve_metrics
@@ -185,6 +186,7 @@ class RouterWorker(Lifecycle):
                 await self._ensure_changelog()
                 await self._producer.start()
                 await self._consumer.start()
+                hold_fetches_while_buffered(self._consumer)
                 self._consumer.subscribe(self.inputs, listener=_Rebalance(self))
                 self.join_began()
         except TimeoutError as exc:
