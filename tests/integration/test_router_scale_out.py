@@ -2,8 +2,8 @@
 and every event still gets its decisions, with nothing lost in the hand-over; the
 people's consent state of the partitions it takes over is read back from the changelog.
 
-The routers route each slice on a thread of their own while the event loop fetches; a
-rebalance must still see a slice whole or not at all.
+Each router routes a slice with no await in between and holds its batch lock until the
+outputs are queued: a rebalance must see a slice whole or not at all.
 """
 
 from __future__ import annotations
