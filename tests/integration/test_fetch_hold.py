@@ -59,3 +59,10 @@ async def test_no_fetch_while_fetched_records_wait_then_fetching_resumes(
     finally:
         await consumer.stop()
         await producer.stop()
+
+
+async def test_a_consumer_without_a_fetcher_keeps_aiokafkas_behaviour_and_says_so() -> None:
+    """Before ``start()`` aiokafka has no fetcher: the hold is not in place, and the helper
+    reports that rather than failing (as it would on an aiokafka without the attribute)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers="127.0.0.1:9")
+    assert hold_fetches_while_buffered(consumer) is False
