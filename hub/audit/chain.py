@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hub.audit.writer import DECISION_RECORD, DecisionWriter
+from hub.audit.writer import DECISION_RECORD, GENESIS_HASH, HASH_LENGTH_PREFIX, DecisionWriter
 from hub.codec import AvroCodec
 
 __all__ = [
@@ -24,8 +24,6 @@ __all__ = [
     "decision_hash",
 ]
 
-GENESIS_HASH = "0" * 64
-_HASH_PREFIX = b"\x80\x01"  # Avro length of a 64-character string: zigzag varint of 64
 
 
 def decision_hash(codec: AvroCodec, decision: dict[str, Any]) -> str:
@@ -62,7 +60,7 @@ class AuditChain:
         unsealed = body + self.writer.chain_fields(self.head(partition))
         digest = hashlib.sha256(unsealed).hexdigest()
         self._heads[partition] = digest
-        return unsealed[:-1] + _HASH_PREFIX + digest.encode("ascii")
+        return unsealed[:-1] + HASH_LENGTH_PREFIX + digest.encode("ascii")
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,12 @@ from typing import Any, NamedTuple
 from hub.codec import AvroCodec
 from hub.exceptions import ConfigurationError
 
-__all__ = ["DecisionWriter", "EventPart", "Ruling"]
+__all__ = ["GENESIS_HASH", "HASH_LENGTH_PREFIX", "DecisionWriter", "EventPart", "Ruling"]
 
 DECISION_RECORD = "be.pes.hub.RoutingDecision"
+GENESIS_HASH = "0" * 64  # the prev_hash of a partition's first decision
+HASH_LENGTH_PREFIX = b"\x80\x01"  # Avro length of a 64-character string: zigzag varint of 64
+_EMPTY_STRING = b"\x00"
 
 _EVENT = ("event_id", "event_source", "event_type", "key", "source_ref")
 _RULING = (
@@ -142,6 +145,8 @@ class DecisionWriter:
 
     def chain_fields(self, prev_hash: str) -> bytes:
         """Return the encoded chain fields with *prev_hash* and an empty ``hash``."""
+        if len(prev_hash) == len(GENESIS_HASH):  # a hex digest: one per decision, made short
+            return HASH_LENGTH_PREFIX + prev_hash.encode("ascii") + _EMPTY_STRING
         return self._encode(_CHAIN, {"prev_hash": prev_hash, "hash": ""})
 
     @staticmethod

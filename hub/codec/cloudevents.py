@@ -63,6 +63,13 @@ class CloudEvent:
             ("ce_type", self.type.encode()),
             ("content-type", self.content_type.encode()),
         ]
+        headers += self.context_headers()
+        return headers
+
+    def context_headers(self) -> Headers:
+        """Return the headers an event derived from this one carries over: its time,
+        subject and trace (the router's decisions and notices about it)."""
+        headers: Headers = []
         if self.time is not None:
             headers.append(("ce_time", _format_time(self.time).encode()))
         if self.subject is not None:

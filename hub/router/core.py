@@ -36,7 +36,12 @@ AUDIT_TOPIC = "hub.audit"
 _DATA_TYPES = ("vacancy", "jobseeker", "feedback")
 _PERSONAL_TYPES = ("jobseeker", "feedback")
 _STATE_TYPES = ("consent", "registration")
-_HUB_SOURCE = "/hub/router"
+# a hub record's own envelope headers, less its id and type (set per record)
+_HUB_HEADERS = [
+    header
+    for header in CloudEvent(source="/hub/router", type="", id="").to_headers()
+    if header[0] in ("ce_specversion", "ce_source", "content-type")
+]
 _NO_STATE = SubjectState()
 
 
@@ -265,16 +270,8 @@ class RouterCore:
         """Return the headers of a hub record; the part shared by one event's records is
         built once per event (an event gets up to seven: decisions, notice, erasures)."""
         if self._headers_of is not envelope:
-            shared = CloudEvent(
-                source=_HUB_SOURCE,
-                type="",
-                id="",
-                subject=envelope.subject,
-                time=envelope.time,
-                traceparent=envelope.traceparent,
-            ).to_headers()
             self._headers_of = envelope
-            self._shared_headers = [h for h in shared if h[0] not in ("ce_id", "ce_type")]
+            self._shared_headers = [*_HUB_HEADERS, *envelope.context_headers()]
         return [
             ("ce_id", record_id.encode()),
             ("ce_type", f"be.pes.hub.{record_name}".encode()),
