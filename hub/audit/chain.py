@@ -25,7 +25,6 @@ __all__ = [
 ]
 
 
-
 def decision_hash(codec: AvroCodec, decision: dict[str, Any]) -> str:
     """Return the hash a decision must carry, given its ``prev_hash``."""
     unsealed = dict(decision, hash="")

@@ -91,3 +91,15 @@ def test_a_schema_the_writer_does_not_know_is_refused() -> None:
     codec.field_writers = lambda name: {"hash": None, "decision_id": None}  # type: ignore[method-assign]
     with pytest.raises(ConfigurationError, match="decision writer encodes"):
         DecisionWriter(codec)
+
+
+def test_chain_fields_of_any_previous_hash_encode_like_the_whole_record() -> None:
+    """The short way for a hex digest and the general one give the encoder's bytes."""
+    writer = AuditChain(CODEC).writer
+    for previous in (GENESIS_HASH, "ab" * 32, "not a digest", ""):
+        fields = CODEC.field_writers(DECISION_RECORD)
+        assert fields is not None
+        expected = bytearray()
+        for name in ("prev_hash", "hash"):
+            fields[name](expected, {"prev_hash": previous, "hash": ""})
+        assert writer.chain_fields(previous) == bytes(expected)

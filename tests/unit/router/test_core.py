@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from hub.audit import GENESIS_HASH, decision_hash
+from hub.codec import CloudEvent
 from hub.router import InputRecord, RouterCore
 from tests.unit.policy.conftest import DAY, T0, sample
 from tests.unit.router.conftest import Inputs
@@ -158,3 +159,28 @@ def test_missing_headers_are_dead_lettered(core: RouterCore, inputs: Inputs) -> 
     bare = InputRecord(good.topic, 0, 5, T0, good.key, good.value, ())
     letters = _decoded(core, core.handle([bare]), "hub.deadletter")
     assert letters[0]["error_type"] == "HeaderError"
+
+
+def test_hub_records_carry_their_own_envelope_and_the_events_context(
+    core: RouterCore, inputs: Inputs
+) -> None:
+    """Decisions and notices are the hub's records (its source, their own id and type) about
+    the event: they keep its time, subject and trace, so a trace follows the event through."""
+    record = inputs.record("vacancy", "VDAB", sample("Vacancy"), key="VDAB:70123456", time_ms=T0)
+    traceparent = f"00-{'1' * 32}-{'2' * 16}-01"
+    record = record._replace(headers=(*record.headers, ("traceparent", traceparent.encode())))
+    event = CloudEvent.from_headers(record.headers)
+    outputs = [o for o in core.handle([record]) if o.topic in ("hub.audit", "pes.vdab.in.decision")]
+    assert len(outputs) == 6
+    for output in outputs:
+        envelope = CloudEvent.from_headers(output.headers)
+        body = core.codec.decode(output.value).record
+        assert envelope.source == "/hub/router"
+        assert envelope.id == body.get("decision_id", body.get("notice_id"))
+        expected_type = "RoutingDecision" if output.topic == "hub.audit" else "DecisionNotice"
+        assert envelope.type == f"be.pes.hub.{expected_type}"
+        assert (envelope.time, envelope.subject, envelope.traceparent) == (
+            event.time,
+            "VDAB:70123456",
+            traceparent,
+        )
