@@ -134,4 +134,11 @@ class TopicReader:
         if where.offset is not None:
             return {tp: min(where.offset, ends[tp]) for tp in partitions}
         found = await consumer.offsets_for_times({tp: where.time_ms for tp in partitions})
-        return {tp: (found[tp].offset if found.get(tp) else ends[tp]) for tp in partitions}
+        # nothing at or after the time: Kafka answers None, the embedded broker offset 0
+        # with timestamp -1, which taken as an offset would start at the beginning
+        return {
+            tp: hit.offset
+            if (hit := found.get(tp)) is not None and hit.timestamp >= 0
+            else ends[tp]
+            for tp in partitions
+        }
