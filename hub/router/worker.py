@@ -153,6 +153,9 @@ class RouterWorker(Lifecycle):
             # for a partition waits until the first has gone out, which stalls routing
             max_batch_size=router.producer_batch_bytes,
             max_request_size=4 * router.producer_batch_bytes,
+            compression_type=(
+                None if router.producer_compression == "none" else router.producer_compression
+            ),
             **self._options,
         )
         self._sink = BatchSink(self._producer)
