@@ -145,7 +145,8 @@ class DecisionWriter:
 
     def chain_fields(self, prev_hash: str) -> bytes:
         """Return the encoded chain fields with *prev_hash* and an empty ``hash``."""
-        if len(prev_hash) == len(GENESIS_HASH):  # a hex digest: one per decision, made short
+        # a hex digest (every head the chain makes): one per decision, so written directly
+        if len(prev_hash) == len(GENESIS_HASH) and prev_hash.isascii():
             return HASH_LENGTH_PREFIX + prev_hash.encode("ascii") + _EMPTY_STRING
         return self._encode(_CHAIN, {"prev_hash": prev_hash, "hash": ""})
 

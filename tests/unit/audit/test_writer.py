@@ -96,7 +96,7 @@ def test_a_schema_the_writer_does_not_know_is_refused() -> None:
 def test_chain_fields_of_any_previous_hash_encode_like_the_whole_record() -> None:
     """The short way for a hex digest and the general one give the encoder's bytes."""
     writer = AuditChain(CODEC).writer
-    for previous in (GENESIS_HASH, "ab" * 32, "not a digest", ""):
+    for previous in (GENESIS_HASH, "ab" * 32, "not a digest", "", "é" * 64):
         fields = CODEC.field_writers(DECISION_RECORD)
         assert fields is not None
         expected = bytearray()
