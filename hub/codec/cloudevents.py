@@ -30,6 +30,8 @@ Headers = list[tuple[str, bytes]]
 
 _REQUIRED = ("ce_id", "ce_source", "ce_type", "ce_specversion")
 _TRACEPARENT = re.compile(r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
+# the form _format_time writes: a ce_time read in this form is written back as it came
+_CANONICAL_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 
 
 def new_traceparent() -> str:
@@ -53,6 +55,8 @@ class CloudEvent:
     content_type: str = CONTENT_TYPE
     traceparent: str | None = None
     specversion: str = SPEC_VERSION
+    # ``time`` as _format_time writes it, when the header came that way (read, not made)
+    time_text: str | None = field(default=None, repr=False, compare=False)
 
     def to_headers(self) -> Headers:
         """Return Kafka headers in CloudEvents binary mode."""
@@ -71,7 +75,7 @@ class CloudEvent:
         subject and trace (the router's decisions and notices about it)."""
         headers: Headers = []
         if self.time is not None:
-            headers.append(("ce_time", _format_time(self.time).encode()))
+            headers.append(("ce_time", (self.time_text or _format_time(self.time)).encode()))
         if self.subject is not None:
             headers.append(("ce_subject", self.subject.encode()))
         if self.traceparent is not None:
@@ -95,13 +99,14 @@ class CloudEvent:
         if values["ce_specversion"] != SPEC_VERSION:
             raise HeaderError(f"ce_specversion {values['ce_specversion']!r} is not {SPEC_VERSION}")
         time = None
-        if values.get("ce_time"):
+        time_text = values.get("ce_time")
+        if time_text:
             try:
-                time = datetime.fromisoformat(values["ce_time"].replace("Z", "+00:00"))
+                time = datetime.fromisoformat(time_text)
             except ValueError as exc:
-                raise HeaderError(f"ce_time {values['ce_time']!r} is not RFC 3339") from exc
+                raise HeaderError(f"ce_time {time_text!r} is not RFC 3339") from exc
             if time.tzinfo is None:
-                raise HeaderError(f"ce_time {values['ce_time']!r} has no time zone")
+                raise HeaderError(f"ce_time {time_text!r} has no time zone")
         traceparent = values.get("traceparent")
         if traceparent is not None and not _TRACEPARENT.match(traceparent):
             raise HeaderError(f"traceparent {traceparent!r} is not W3C trace context")
@@ -114,4 +119,5 @@ class CloudEvent:
             content_type=values.get("content-type", CONTENT_TYPE),
             traceparent=traceparent,
             specversion=values["ce_specversion"],
+            time_text=time_text if time_text and _CANONICAL_TIME.fullmatch(time_text) else None,
         )

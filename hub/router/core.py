@@ -43,11 +43,21 @@ _HUB_HEADERS = [
     if header[0] in ("ce_specversion", "ce_source", "content-type")
 ]
 _NO_STATE = SubjectState()
+_DENY = Outcome.DENY
 
 
-def _stable_id(*parts: str) -> str:
-    """Return an id derived from the inputs, so reprocessing yields the same ids."""
-    return sha256("|".join(parts).encode()).hexdigest()[:32]
+def _stable_ids(source: str, event_id: str) -> Callable[[str], str]:
+    """Return a function giving the ids of an event's hub records from their last part
+    (``sha256("source|event id|last")``), so reprocessing yields the same ids; the event's
+    part is hashed once for its up to seven records."""
+    prefix = sha256(f"{source}|{event_id}|".encode())
+
+    def stable_id(last: str) -> str:
+        digest = prefix.copy()
+        digest.update(last.encode())
+        return digest.hexdigest()[:32]
+
+    return stable_id
 
 
 @dataclass
@@ -117,6 +127,7 @@ class RouterCore:
         revoked_to = set(event.record.get("destinations") or [])
         revoked_for = set(event.record.get("purposes") or [])
         outputs = []
+        stable_id = _stable_ids(envelope.source, envelope.id)
         for destination, deliveries in sorted(self.subjects.recipients(event.key).items()):
             if revoked_to and destination not in revoked_to:
                 continue
@@ -126,7 +137,7 @@ class RouterCore:
             if not event_ids:
                 continue
             notice = {
-                "erasure_id": _stable_id(envelope.source, envelope.id, destination, "erasure"),
+                "erasure_id": stable_id(f"{destination}|erasure"),
                 "subject": event.record["subject"],
                 "destination": destination,
                 "consent_id": event.record.get("consent_id"),
@@ -178,12 +189,13 @@ class RouterCore:
             }
         )
         audit_partition = record.partition % self.audit_partitions
+        stable_id = _stable_ids(envelope.source, envelope.id)
         outputs: list[OutputRecord] = []
         encoded: dict[int, tuple[Any, bytes, str]] = {}  # destinations may share a payload
         deliveries: list[tuple[str, str]] = []
         for decision in decisions:
             payload_hash = None
-            if decision.outcome is not Outcome.DENY:
+            if decision.outcome is not _DENY:
                 inbox = self.catalog.service_topic(decision.destination, "in", event.event_type)
                 payload = decision.payload or {}
                 found = encoded.get(id(payload))
@@ -193,12 +205,12 @@ class RouterCore:
                 _, value, payload_hash = found
                 outputs.append(OutputRecord(inbox.name, record.key, value, list(record.headers)))
                 deliveries.append((decision.destination, decision.purpose or ""))
-            decision_id = _stable_id(envelope.source, envelope.id, decision.destination)
+            decision_id = stable_id(decision.destination)
             body = writer.body(
                 shared,
                 decision_id,
                 self._ruling(event, decision),
-                [ref.as_record() for ref in decision.relied_on],
+                [ref.as_record() for ref in decision.relied_on] if decision.relied_on else (),
                 (decision.fields_removed, decision.fields_pseudonymised, decision.codes_added),
                 payload_hash,
             )
@@ -213,7 +225,7 @@ class RouterCore:
             )
         if personal and deliveries:
             self.subjects.record_deliveries(event.key, envelope.id, deliveries)
-        notice = self._notice(event, envelope, decisions)
+        notice = self._notice(event, envelope, decisions, stable_id("notice"))
         outputs.append(
             self._hub_record(
                 self.catalog.service_topic(event.source, "in", "decision"),
@@ -242,10 +254,10 @@ class RouterCore:
         )
 
     def _notice(
-        self, event: Event, envelope: CloudEvent, decisions: Sequence[Decision]
+        self, event: Event, envelope: CloudEvent, decisions: Sequence[Decision], notice_id: str
     ) -> dict[str, Any]:
         return {
-            "notice_id": _stable_id(envelope.source, envelope.id, "notice"),
+            "notice_id": notice_id,
             "event_id": envelope.id,
             "event_type": envelope.type,
             "key": event.key,

@@ -93,3 +93,25 @@ def test_bad_headers_say_what_is_wrong(headers: list[tuple[str, bytes]], message
     """Missing, duplicated or malformed attributes raise HeaderError naming the problem."""
     with pytest.raises(HeaderError, match=message):
         CloudEvent.from_headers(headers)
+
+
+@pytest.mark.parametrize(
+    ("sent", "carried"),
+    [
+        ("2026-03-01T08:30:00.125Z", "2026-03-01T08:30:00.125Z"),
+        ("2026-03-01T09:30:00.125+01:00", "2026-03-01T08:30:00.125Z"),
+        ("2026-03-01T08:30:00Z", "2026-03-01T08:30:00.000Z"),
+        ("2026-03-01T08:30:00.125999Z", "2026-03-01T08:30:00.125Z"),
+    ],
+)
+def test_an_events_time_is_carried_over_in_utc_to_the_millisecond(sent: str, carried: str) -> None:
+    """What hub records about an event carry is its time in one form, however it came."""
+    headers = [
+        ("ce_id", b"1"),
+        ("ce_source", b"/pes/vdab"),
+        ("ce_type", b"t"),
+        ("ce_specversion", b"1.0"),
+        ("ce_time", sent.encode()),
+    ]
+    event = CloudEvent.from_headers(headers)
+    assert dict(event.context_headers())["ce_time"] == carried.encode()

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 from aiokafka.partitioner import DefaultPartitioner
+from aiokafka.partitioner import murmur2 as aiokafka_murmur2
+from hypothesis import given
+from hypothesis import strategies as st
 
-from hub.router.table import ChangelogTable, partition_of
+from hub.router.table import ChangelogTable, murmur2, partition_of
 
 
 @pytest.fixture
@@ -28,6 +31,13 @@ def test_partition_is_kafkas_default_partition_of_the_key() -> None:
     partitioner = DefaultPartitioner()
     for key in (b"FOREM:FO-2219387", b"VDAB:123", b"FT:x"):
         assert partition_of(key, 6) == partitioner(key, list(range(6)), list(range(6)))
+
+
+@given(st.binary(max_size=80), st.integers(min_value=1, max_value=64))
+def test_the_hash_and_partition_are_aiokafkas_for_any_key(key: bytes, partitions: int) -> None:
+    everything = list(range(partitions))
+    assert murmur2(key) == aiokafka_murmur2(key)
+    assert partition_of(key, partitions) == DefaultPartitioner()(key, everything, everything)
 
 
 def test_writes_are_drained_once_with_their_partition(table: ChangelogTable) -> None:
