@@ -20,6 +20,7 @@ from hub.bench.auditing import replay_rate, verify_rate
 from hub.bench.endtoend import EndToEnd
 from hub.bench.environment import BenchEnv, bench_env
 from hub.bench.latency import Latency, broker_floor, hop_latency
+from hub.bench.tail_reads import tail_read_costs
 from hub.bench.throughput import (
     PEERS,
     ThroughputRun,
@@ -37,7 +38,7 @@ __all__ = ["SECTIONS", "BenchOptions", "Figure", "run_suite"]
 
 log = get_logger(__name__)
 
-SECTIONS = ("vacancies", "personal", "latency", "e2e", "audit")
+SECTIONS = ("vacancies", "personal", "latency", "e2e", "audit", "broker")
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,9 @@ class BenchOptions:
     latency_rates: tuple[int, ...] = (100, 1_000)
     e2e_rate: int = 100
     audit_events: int = 20_000
+    # batches a partition holds when reads at its tail are timed (the broker section)
+    tail_batches: tuple[int, ...] = (100, 1_000, 2_000, 4_000, 6_000)
+    tail_reads: int = 30
     fetch_max_wait_ms: int = 10
     sections: tuple[str, ...] = SECTIONS
     peers: bool = True
@@ -249,6 +253,38 @@ class _Suite:
                 runs=len(verifies),
             ),
         ]
+
+    async def broker(self) -> list[Figure]:
+        holdings = sorted(set(self.options.tail_batches))
+        runs = []
+        for run in range(self.options.runs):
+            async with self.env(f"broker-{run}") as env:
+                runs.append(await tail_read_costs(env, holdings, self.options.tail_reads))
+        figures = []
+        for index, batches in enumerate(holdings):
+            points = [run[index] for run in runs]
+            held = f"{batches:,} batches in the partition"
+            figures.append(
+                Figure(
+                    "tail read",
+                    f"produce + read back, {held}",
+                    _median([p.round_trip_ms for p in points]),
+                    "ms",
+                    runs=len(points),
+                )
+            )
+            cpu = [p.broker_cpu_us for p in points if p.broker_cpu_us is not None]
+            if cpu:
+                figures.append(
+                    Figure(
+                        "tail read",
+                        f"broker CPU per record, {held}",
+                        _median(cpu),
+                        "µs",
+                        runs=len(cpu),
+                    )
+                )
+        return figures
 
 
 def _latency_figures(section: str, label: str, results: list) -> list[Figure]:

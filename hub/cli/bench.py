@@ -23,7 +23,7 @@ def bench(
         20_000, "--audit-events", help="Events whose decisions the audit section replays."
     ),
     section: list[str] = typer.Option(
-        None, "--section", help="Run only these: vacancies, personal, latency, e2e, audit."
+        None, "--section", help="Run only these: vacancies, personal, latency, e2e, audit, broker."
     ),
     peers: bool = typer.Option(
         True, "--peers/--no-peers", help="Also run the aiokafka and quixstreams baselines."

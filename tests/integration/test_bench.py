@@ -15,7 +15,15 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
 
 async def test_every_section_runs_on_a_tiny_workload() -> None:
-    options = BenchOptions(events=500, subjects=500, runs=1, latency_seconds=1.0, audit_events=100)
+    options = BenchOptions(
+        events=500,
+        subjects=500,
+        runs=1,
+        latency_seconds=1.0,
+        audit_events=100,
+        tail_batches=(50, 5),
+        tail_reads=3,
+    )
     figures = await run_suite(options, HubSettings())
     sections = {figure.section for figure in figures}
     assert sections == {
@@ -26,6 +34,7 @@ async def test_every_section_runs_on_a_tiny_workload() -> None:
         "router (2 processes) hop",
         "end to end",
         "audit",
+        "tail read",
     }
     router = [f for f in figures if f.measure.startswith("router") and "throughput" in f.measure]
     assert {f.measure for f in router} == {"router throughput", "router (2 processes) throughput"}
@@ -37,6 +46,12 @@ async def test_every_section_runs_on_a_tiny_workload() -> None:
             *(f"{pipeline} CPU per event" for pipeline in pipelines),
             *(f"broker CPU per {pipeline} event" for pipeline in pipelines),
         }
+    assert [f.measure for f in figures if f.section == "tail read"] == [
+        "produce + read back, 5 batches in the partition",
+        "broker CPU per record, 5 batches in the partition",
+        "produce + read back, 50 batches in the partition",
+        "broker CPU per record, 50 batches in the partition",
+    ]
     # a tiny pass can end within one clock tick (10 ms), so its CPU may read as zero
     cpu_free = [figure for figure in figures if figure.unit != "µs"]
     assert all(figure.value > 0 for figure in cpu_free)
