@@ -4,14 +4,20 @@
 about eleven records per vacancy; building aiokafka record batches directly costs one
 append per record. Order within a partition is the order of the outputs, which keeps
 each audit partition's hash chain in order.
+
+Batches take the producer's compression, except those of the *uncompressed* topics: the
+state changelog is read back whole at every start, and a router reading back a million
+people's snappy-compressed state peaked at 184 MB against 145 (300,000 people), for
+values that are compact Avro already.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.producer.message_accumulator import BatchBuilder
 
 from hub.router.records import OutputRecord
 from hub.router.table import partition_of
@@ -22,9 +28,22 @@ __all__ = ["BatchSink"]
 class BatchSink:
     """Sends OutputRecords through one producer; keyed records go to Kafka's default partition."""
 
-    def __init__(self, producer: AIOKafkaProducer) -> None:
+    def __init__(
+        self,
+        producer: AIOKafkaProducer,
+        *,
+        batch_bytes: int,
+        uncompressed: Collection[str] = (),
+    ) -> None:
         self._producer = producer
+        self._batch_bytes = batch_bytes  # the producer's max_batch_size
+        self._uncompressed = frozenset(uncompressed)
         self._partitions: dict[str, int] = {}
+
+    def _new_batch(self, topic: str) -> BatchBuilder:
+        if topic in self._uncompressed:
+            return BatchBuilder(self._batch_bytes, 0)  # 0: no compression
+        return self._producer.create_batch()
 
     async def _partition_count(self, topic: str) -> int:
         count = self._partitions.get(topic)
@@ -50,12 +69,12 @@ class BatchSink:
             groups.setdefault((output.topic, partition), []).append(output)
         futures = []
         for (topic, partition), records in groups.items():
-            batch = self._producer.create_batch()
+            batch = self._new_batch(topic)
             for record in records:
                 if self._append(batch, record):
                     continue
                 futures.append(await self._producer.send_batch(batch, topic, partition=partition))
-                batch = self._producer.create_batch()
+                batch = self._new_batch(topic)
                 if not self._append(batch, record):  # larger than a whole batch: on its own
                     futures.append(
                         await self._producer.send(

@@ -158,7 +158,11 @@ class RouterWorker(Lifecycle):
             ),
             **self._options,
         )
-        self._sink = BatchSink(self._producer)
+        self._sink = BatchSink(
+            self._producer,
+            batch_bytes=router.producer_batch_bytes,
+            uncompressed=(self.changelog,),
+        )
         self._owned: set[int] = set()
         # held while a batch is routed and queued, so a rebalance sees it whole or not at all
         self._batch_lock = asyncio.Lock()
