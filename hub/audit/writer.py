@@ -66,15 +66,20 @@ class Ruling(NamedTuple):
     basis_reference: str | None
     basis_version: str | None
 
+    def basis(self) -> dict[str, Any]:
+        """Return the ruling's basis as the RoutingDecision's ``basis`` record."""
+        return {
+            "kind": self.basis_kind,
+            "reference": self.basis_reference,
+            "version": self.basis_version,
+        }
+
     def fields(self) -> dict[str, Any]:
         """Return the ruling as RoutingDecision fields."""
         values = self._asdict()
-        basis = {
-            "kind": values.pop("basis_kind"),
-            "reference": values.pop("basis_reference"),
-            "version": values.pop("basis_version"),
-        }
-        return values | {"basis": basis}
+        for name in ("basis_kind", "basis_reference", "basis_version"):
+            del values[name]
+        return values | {"basis": self.basis()}
 
 
 class EventPart(NamedTuple):
@@ -98,6 +103,8 @@ class DecisionWriter:
         self._writers = writers
         self._header = codec.header(DECISION_RECORD)
         self._rulings: dict[Ruling, bytes] = {}
+        # a consent's id is the person's own: for consent rulings, everything before the basis
+        self._consent_heads: dict[Ruling, bytes] = {}
         self._changes: dict[tuple[tuple[str, ...], ...], bytes] = {}
 
     def _encode(self, names: Sequence[str], values: Mapping[str, Any]) -> bytes:
@@ -124,9 +131,7 @@ class DecisionWriter:
         payload_sha256: str | None,
     ) -> bytes:
         """Return the header and every field of one decision up to its chain fields."""
-        ruled = self._rulings.get(ruling)
-        if ruled is None:
-            ruled = self._remember(self._rulings, ruling, self._encode(_RULING, ruling.fields()))
+        ruled = self._rulings.get(ruling) or self._ruling(ruling)
         changed = self._changes.get(changes)
         if changed is None:
             fields = dict(zip(_CHANGES, (list(c) for c in changes), strict=True))
@@ -142,6 +147,19 @@ class DecisionWriter:
         writers["payload_sha256"](out, {"payload_sha256": payload_sha256})
         out += event.event_time
         return bytes(out)
+
+    def _ruling(self, ruling: Ruling) -> bytes:
+        """Encode a ruling not in memory; remember it, or for a consent everything but its
+        basis, whose reference (the consent id) is one person's and would crowd out the
+        rest of the memory."""
+        if ruling.basis_kind != "CONSENT":
+            return self._remember(self._rulings, ruling, self._encode(_RULING, ruling.fields()))
+        head_key = ruling._replace(basis_reference=None)
+        head = self._consent_heads.get(head_key)
+        if head is None:
+            head = self._encode(_RULING[:-1], ruling.fields())
+            self._remember(self._consent_heads, head_key, head)
+        return head + self._encode(("basis",), {"basis": ruling.basis()})
 
     def chain_fields(self, prev_hash: str) -> bytes:
         """Return the encoded chain fields with *prev_hash* and an empty ``hash``."""

@@ -84,6 +84,20 @@ def test_remembered_rulings_give_the_same_bytes() -> None:
     assert seal_record(chain, 0, record) == first
 
 
+def test_consent_rulings_of_different_people_encode_like_the_whole_record() -> None:
+    """Consent rulings alike but for their consent id share the rest, not the id."""
+    record = json.loads((TESTS / "data" / "samples" / "RoutingDecision.json").read_text())
+    chain = AuditChain(CODEC)
+    previous = GENESIS_HASH
+    for consent_id in ("VDAB-1-c1", "VDAB-2-c9", "VDAB-1-c1", None):
+        decision = dict(record, basis={"kind": "CONSENT", "reference": consent_id, "version": None})
+        sealed = seal_record(chain, 0, decision)
+        whole = dict(decision, prev_hash=previous, hash="")
+        digest = hashlib.sha256(CODEC.encode(DECISION_RECORD, whole)).hexdigest()
+        assert sealed == CODEC.encode(DECISION_RECORD, dict(whole, hash=digest))
+        previous = digest
+
+
 def test_a_schema_the_writer_does_not_know_is_refused() -> None:
     """A decision record with fields in another order fails at start-up, not silently."""
     store = SchemaStore.from_directory(paths.schema_dir())
