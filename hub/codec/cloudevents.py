@@ -55,8 +55,9 @@ class CloudEvent:
     content_type: str = CONTENT_TYPE
     traceparent: str | None = None
     specversion: str = SPEC_VERSION
-    # ``time`` as _format_time writes it, when the header came that way (read, not made)
-    time_text: str | None = field(default=None, repr=False, compare=False)
+    # ``time`` as _format_time writes it, when the header came that way: set by
+    # from_headers only, so an envelope made or copied with another time never carries it
+    time_text: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def to_headers(self) -> Headers:
         """Return Kafka headers in CloudEvents binary mode."""
@@ -110,7 +111,7 @@ class CloudEvent:
         traceparent = values.get("traceparent")
         if traceparent is not None and not _TRACEPARENT.match(traceparent):
             raise HeaderError(f"traceparent {traceparent!r} is not W3C trace context")
-        return cls(
+        event = cls(
             id=values["ce_id"],
             source=values["ce_source"],
             type=values["ce_type"],
@@ -119,5 +120,7 @@ class CloudEvent:
             content_type=values.get("content-type", CONTENT_TYPE),
             traceparent=traceparent,
             specversion=values["ce_specversion"],
-            time_text=time_text if time_text and _CANONICAL_TIME.fullmatch(time_text) else None,
         )
+        if time_text and _CANONICAL_TIME.fullmatch(time_text):
+            object.__setattr__(event, "time_text", time_text)  # frozen: set once, here
+        return event

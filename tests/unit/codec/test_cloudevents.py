@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -115,3 +116,18 @@ def test_an_events_time_is_carried_over_in_utc_to_the_millisecond(sent: str, car
     ]
     event = CloudEvent.from_headers(headers)
     assert dict(event.context_headers())["ce_time"] == carried.encode()
+
+
+def test_an_envelope_copied_with_another_time_carries_that_time() -> None:
+    """The time text kept from the headers never outlives the time it was read with."""
+    read = CloudEvent.from_headers(
+        [
+            ("ce_id", b"1"),
+            ("ce_source", b"/pes/vdab"),
+            ("ce_type", b"t"),
+            ("ce_specversion", b"1.0"),
+            ("ce_time", b"2026-03-01T08:30:00.125Z"),
+        ]
+    )
+    moved = dataclasses.replace(read, time=datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    assert dict(moved.context_headers())["ce_time"] == b"2026-03-02T09:00:00.000Z"
