@@ -28,7 +28,14 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["Reader", "Writer", "compile_field_writers", "compile_reader", "compile_writer"]
+__all__ = [
+    "Reader",
+    "Writer",
+    "compile_field_writers",
+    "compile_reader",
+    "compile_writer",
+    "write_long",
+]
 
 Writer = Callable[[bytearray, Any], None]
 Reader = Callable[[bytes, int], tuple[Any, int]]
@@ -61,8 +68,9 @@ class _NotCompilable(Exception):
 # --- helpers the generated code calls ------------------------------------------------------
 
 
-def _write_long(out: bytearray, value: int) -> None:
-    """Append *value* zig-zag and varint encoded (the generated code inlines one-byte values)."""
+def write_long(out: bytearray, value: int) -> None:
+    """Append *value* zig-zag and varint encoded (the generated code inlines one-byte values;
+    callers joining encoded parts use it for array counts)."""
     if not _LONG_RANGE[0] <= value <= _LONG_RANGE[1]:
         raise OverflowError(f"{value} does not fit an Avro long")
     n = (value << 1) ^ (value >> 63)
@@ -75,7 +83,7 @@ def _write_long(out: bytearray, value: int) -> None:
 def _write_int(out: bytearray, value: int) -> None:
     if not _INT_RANGE[0] <= value <= _INT_RANGE[1]:
         raise OverflowError(f"{value} does not fit an Avro int")
-    _write_long(out, value)
+    write_long(out, value)
 
 
 def _read_varint(data: bytes, pos: int, first: int) -> tuple[int, int]:
@@ -93,7 +101,7 @@ def _read_varint(data: bytes, pos: int, first: int) -> tuple[int, int]:
 
 
 _HELPERS: dict[str, Any] = {
-    "_write_long": _write_long,
+    "_write_long": write_long,
     "_write_int": _write_int,
     "_read_varint": _read_varint,
     "_pack_float": struct.Struct("<f").pack,

@@ -25,6 +25,7 @@ from hub.logging import get_logger
 from hub.policy import Decision, Event, Outcome, PolicyContext, SubjectState, decide
 from hub.router.events import read_event
 from hub.router.exceptions import RoutingError
+from hub.router.notices import NoticeWriter
 from hub.router.records import InputRecord, OutputRecord
 from hub.router.state import SubjectStore
 
@@ -76,6 +77,7 @@ class RouterCore:
 
     def __post_init__(self) -> None:
         self.audit_partitions = self.catalog.topic(AUDIT_TOPIC).partitions
+        self._notices = NoticeWriter(self.codec)
         # a module logger is a lazy proxy that binds on every call; bind it once
         self._log = log.bind()
 
@@ -225,17 +227,7 @@ class RouterCore:
             )
         if personal and deliveries:
             self.subjects.record_deliveries(event.key, envelope.id, deliveries)
-        notice = self._notice(event, envelope, decisions, stable_id("notice"))
-        outputs.append(
-            self._hub_record(
-                self.catalog.service_topic(event.source, "in", "decision"),
-                event,
-                envelope,
-                "DecisionNotice",
-                notice,
-                notice["notice_id"],
-            )
-        )
+        outputs.append(self._notice(event, envelope, decisions, stable_id("notice")))
         return outputs
 
     def _ruling(self, event: Event, decision: Decision) -> Ruling:
@@ -255,8 +247,9 @@ class RouterCore:
 
     def _notice(
         self, event: Event, envelope: CloudEvent, decisions: Sequence[Decision], notice_id: str
-    ) -> dict[str, Any]:
-        return {
+    ) -> OutputRecord:
+        """Return the DecisionNotice telling the sender every destination's outcome."""
+        fields = {
             "notice_id": notice_id,
             "event_id": envelope.id,
             "event_type": envelope.type,
@@ -264,17 +257,13 @@ class RouterCore:
             "source_pes": event.source,
             "source_ref": event.ref.as_record(),
             "event_time": event.time_ms,
-            "outcomes": [
-                {
-                    "destination": d.destination,
-                    "outcome": d.outcome.value,
-                    "reason_code": d.reason_code,
-                    "reason": d.reason,
-                    "rule_id": d.rule_id,
-                }
-                for d in decisions
-            ],
         }
+        return OutputRecord(
+            self.catalog.service_topic(event.source, "in", "decision").name,
+            event.key.encode(),
+            self._notices.encode(fields, decisions),
+            self._hub_headers(envelope, "DecisionNotice", notice_id),
+        )
 
     # --- hub records ---------------------------------------------------------------------
 
