@@ -57,6 +57,17 @@ def _message(topic: str, name: str, record: dict[str, Any], key: str, at_ms: int
     return (topic, key.encode(), CODEC.encode(name, record), envelope.to_headers()), envelope.id
 
 
+async def _notice_for(bootstrap: str, topic: str, event_id: str) -> dict[str, Any]:
+    """The DecisionNotice told to the sender about *event_id*."""
+    records = await read_until(
+        bootstrap,
+        [topic],
+        lambda rs: event_id in {CODEC.decode(r.value).record["event_id"] for r in rs},
+    )
+    notices = (CODEC.decode(r.value).record for r in records)
+    return next(n for n in notices if n["event_id"] == event_id)
+
+
 async def _traffic(bootstrap: str) -> str:
     """A consent, profiles and vacancies through the router; returns the subject key."""
     jobseeker_id = f"audit-{uuid.uuid4().hex[:8]}"
@@ -73,7 +84,6 @@ async def _traffic(bootstrap: str) -> str:
     }
     message, _ = _message("pes.forem.out.consent", "ConsentChange", grant, key, now - 60_000)
     await produce(bootstrap, [message])
-    await asyncio.sleep(1.0)
     ids = []
     batch = []
     for number in range(8):  # nine events on six partitions: one holds two, ten decisions
@@ -83,11 +93,22 @@ async def _traffic(bootstrap: str) -> str:
         )
         batch.append(message)
         ids.append(event_id)
-    profile = _sample("JobseekerProfile") | {"subject": subject}
-    message, event_id = _message("pes.forem.out.jobseeker", "JobseekerProfile", profile, key, now)
-    batch.append(message)
-    ids.append(event_id)
     await produce(bootstrap, batch)
+    profile = _sample("JobseekerProfile") | {"subject": subject}
+    deadline = time.monotonic() + 60.0
+    while True:  # consent and profile travel on different topics: the router may see the
+        await asyncio.sleep(1.0)  # profile first and deny it (fail closed); resend then
+        message, event_id = _message(
+            "pes.forem.out.jobseeker", "JobseekerProfile", profile, key, now
+        )
+        await produce(bootstrap, [message])
+        notice = await _notice_for(bootstrap, "pes.forem.in.decision", event_id)
+        vdab = next(o for o in notice["outcomes"] if o["destination"] == "VDAB")
+        if vdab["outcome"] != "DENY":
+            break
+        assert vdab["reason_code"] == "NO_SUBJECT_STATE", vdab
+        assert time.monotonic() < deadline, "the router never saw the consent"
+    ids.append(event_id)
     await read_until(
         bootstrap,
         ["pes.vdab.in.decision", "pes.forem.in.decision"],
@@ -105,7 +126,12 @@ async def _copy_audit_with_tampering(bootstrap: str) -> tuple[str, int]:
     target = max(by_partition, key=lambda p: len(by_partition[p]))
     values = [r.value for r in by_partition[target]]
     assert len(values) >= 6
-    modified = CODEC.decode(values[1]).record | {"outcome": "ALLOW", "reason_code": "ALLOWED"}
+    original = CODEC.decode(values[1]).record
+    # flipped, so that the bytes change whatever the record held
+    if original["outcome"] != "DENY":
+        modified = original | {"outcome": "DENY", "reason_code": "NO_AGREEMENT"}
+    else:
+        modified = original | {"outcome": "ALLOW", "reason_code": "ALLOWED"}
     values[1] = CODEC.encode("RoutingDecision", modified)
     anchor = CODEC.decode(values[4]).record
     forged = anchor | {"decision_id": "forged", "prev_hash": anchor["hash"], "hash": ""}

@@ -131,18 +131,21 @@ async def test_published_vacancies_are_served_closed_and_survive_garbage(
             assert (closed[refs[0]]["status"], closed[refs[0]]["content"]) == ("CLOSED", "")
             assert refs[0] not in (await http.get(f"{API}/getAll")).json()["allReferences"]
 
-        assert service.feed is not None and service.feed.dead_letters >= 1
         assert service.running
+
+        def own(letter: dict[str, Any]) -> bool:
+            # the feed's own letter: a router on the shared broker dead-letters the same record
+            from_feed = letter["reason"].startswith("EURES export: ")
+            return from_feed and letter["original_value"] == garbage
+
         letters = await read_until(
             bootstrap,
             ["hub.deadletter"],
-            lambda rs: any(CODEC.decode(r.value).record["original_value"] == garbage for r in rs),
+            lambda rs: any(own(CODEC.decode(r.value).record) for r in rs),
             timeout_s=60,
         )
         letter = next(
-            CODEC.decode(r.value).record
-            for r in letters
-            if CODEC.decode(r.value).record["original_value"] == garbage
+            letter for letter in (CODEC.decode(r.value).record for r in letters) if own(letter)
         )
         assert letter["stage"] == "DECODE" and letter["source_topic"] == "pes.vdab.out.vacancy"
 

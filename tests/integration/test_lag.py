@@ -230,7 +230,9 @@ def test_hub_lag_watch_shows_a_live_table_until_interrupted(
     with output.open("w") as out:
         process = subprocess.Popen(
             _hub("lag", "--watch", "--interval", "0.5", "--group", "connector-vdab"),
-            env=_env(catalog_applied) | {"COLUMNS": "160"},
+            # rendered as on a terminal (tall enough for the caption), so each sample shows
+            # as it comes; to a plain file rich writes the table only at the end
+            env=_env(catalog_applied) | {"COLUMNS": "160", "LINES": "200", "TTY_COMPATIBLE": "1"},
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -241,7 +243,11 @@ def test_hub_lag_watch_shows_a_live_table_until_interrupted(
             assert process.poll() is None, output.read_text()
             assert time.monotonic() < deadline, output.read_text()
             time.sleep(0.5)
-        time.sleep(3)  # a few samples
+        deadline = time.monotonic() + 60
+        while "sample " not in output.read_text():  # the first sample may take a while
+            assert process.poll() is None, output.read_text()
+            assert time.monotonic() < deadline, output.read_text()
+            time.sleep(0.5)
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
