@@ -19,7 +19,7 @@ from hub.codec import AvroCodec, CodecError, SchemaStore
 from hub.policy import AgreementError, AgreementsLibrary, Crosswalk, Decision, PolicyContext
 from hub.policy import RecordRef, StateRecord, SubjectState, decide
 from hub.router.build import build_policy_context
-from hub.router.events import read_event
+from hub.router.events import InputEvent, read_event
 from hub.router.exceptions import RoutingError
 from hub.router.records import InputRecord
 from hub.router.state import state_record
@@ -89,7 +89,7 @@ class Rederiver:
             return [finding("SOURCE_MISSING", f"source event {decision['source_ref']} is gone")]
         try:
             context = self._context(decision["agreements_version"])
-            _, event, _ = read_event(self.codec, self.catalog, source)
+            read = read_event(self.codec, self.catalog, source)
         except AgreementError as exc:
             return [finding("AGREEMENTS_MISSING", str(exc))]
         except (CodecError, RoutingError) as exc:
@@ -99,14 +99,15 @@ class Rederiver:
             held = records.get(ref_of(raw))
             if held is None:
                 return [finding("STATE_MISSING", f"state record {raw} is gone")]
-            _, state_event, _ = read_event(self.codec, self.catalog, held)
+            state_event = read_event(self.codec, self.catalog, held).event
             state_items.append(
                 state_record(state_event.event_type, state_event.ref, state_event.record)
             )
+        event = read.event
         state = _as_state(state_items)
         again = _for(decide(event, state, context), decision["destination_pes"])
         findings = [
-            finding("DIFFERENT", detail) for detail in self._differences(decision, again, event)
+            finding("DIFFERENT", detail) for detail in self._differences(decision, again, read)
         ]
         held_refs = {item.ref for item in state_items}
         late = [
@@ -133,7 +134,9 @@ class Rederiver:
                 )
         return findings
 
-    def _differences(self, decision: dict[str, Any], again: Decision, event: Any) -> list[str]:
+    def _differences(
+        self, decision: dict[str, Any], again: Decision, read: InputEvent
+    ) -> list[str]:
         derived = {
             "outcome": again.outcome.value,
             "reason_code": again.reason_code,
@@ -159,8 +162,9 @@ class Rederiver:
         if [ref_of(r) for r in decision["relied_on"]] != list(again.relied_on):
             differences.append("relied_on differs")
         if self.keys and again.payload is not None:
-            topic = self.catalog.service_topic(again.destination, "in", event.event_type)
-            digest = hashlib.sha256(self.codec.encode(topic.schema, again.payload)).hexdigest()
+            # encoded as the router does: the fields it did not change copied from the event
+            payload = self.codec.encode_changed(read.topic.schema, again.payload, read.decoded)
+            digest = hashlib.sha256(payload).hexdigest()
             if digest != decision["payload_sha256"]:
                 differences.append("the delivered payload's hash differs")
         return differences

@@ -135,7 +135,7 @@ async def _read_sources(
             records[ref] = record
         if record.topic in history_topics:
             try:
-                _, event, _ = read_event(rederiver.codec, catalog, record)
+                event = read_event(rederiver.codec, catalog, record).event
             except (CodecError, RoutingError):
                 continue  # the router dead-lettered it too; it was never state
             history[event.key].append(state_record(event.event_type, event.ref, event.record))

@@ -30,15 +30,18 @@ from typing import Any
 
 __all__ = [
     "Reader",
+    "SpannedReader",
     "Writer",
     "compile_field_writers",
     "compile_reader",
+    "compile_spanned_reader",
     "compile_writer",
     "write_long",
 ]
 
 Writer = Callable[[bytearray, Any], None]
 Reader = Callable[[bytes, int], tuple[Any, int]]
+SpannedReader = Callable[[bytes, int], tuple[Any, int, tuple[int, ...]]]
 
 _PRIMITIVE_NAMES = ("null", "boolean", "int", "long", "float", "double", "string", "bytes")
 _COMPLEX_NAMES = ("record", "error", "enum", "fixed", "array", "map")
@@ -353,16 +356,27 @@ class _Generator:
 
     # --- reading -------------------------------------------------------------------------
 
-    def _read_record_function(self, name: str, fields: list[Mapping[str, Any]]) -> None:
+    def _read_record_function(
+        self, name: str, fields: list[Mapping[str, Any]], *, spans: bool = False
+    ) -> None:
+        """Emit a reader of one record; with *spans* it also returns where each field
+        starts, and the record's end."""
         src = self.source
         with src.block(f"def {name}(data, pos):"):
             src.line("end = len(data)")
-            values = []
+            values, starts = [], []
             for field in fields:
                 var = src.name("f")
+                if spans:
+                    starts.append(src.name("s"))
+                    src.line(f"{starts[-1]} = pos")
                 self.read(field["type"], var)
                 values.append(f"{field['name']!r}: {var}")
-            src.line(f"return {{{', '.join(values)}}}, pos")
+            record = f"{{{', '.join(values)}}}"
+            if spans:
+                src.line(f"return {record}, pos, ({''.join(s + ', ' for s in starts)}pos)")
+            else:
+                src.line(f"return {record}, pos")
 
     def _read_varint(self, var: str) -> None:
         """Emit reading a raw varint (before zig-zag) into *var*."""
@@ -524,6 +538,21 @@ def compile_field_writers(expanded: Mapping[str, Any]) -> dict[str, Writer] | No
             generator._write_record_function(name, [field])
         namespace = generator.finish()
         return {field: namespace[name] for field, name in names.items()}
+    except _NotCompilable:
+        return None
+
+
+def compile_spanned_reader(expanded: Mapping[str, Any]) -> SpannedReader | None:
+    """Return a reader like ``compile_reader``'s that also returns the position where each
+    top-level field starts, and the end: ``reader(data, pos)`` gives (record, end,
+    starts). A caller re-encoding the record with a few fields changed copies the others'
+    bytes (``AvroCodec.encode_changed``)."""
+    try:
+        generator = _Generator()
+        record = _top_record(generator, expanded)
+        name = generator.source.name("_read_spans_")
+        generator._read_record_function(name, record["fields"], spans=True)
+        return generator.finish()[name]  # type: ignore[no-any-return]
     except _NotCompilable:
         return None
 

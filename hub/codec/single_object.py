@@ -13,7 +13,13 @@ from typing import Any
 import fastavro
 import fastavro.validation
 
-from hub.codec.compiled import Reader, Writer, compile_field_writers, compile_reader, compile_writer
+from hub.codec.compiled import (
+    SpannedReader,
+    Writer,
+    compile_field_writers,
+    compile_spanned_reader,
+    compile_writer,
+)
 from hub.codec.exceptions import (
     DecodeError,
     EncodeError,
@@ -28,6 +34,7 @@ __all__ = ["HEADER_LENGTH", "MAGIC", "AvroCodec", "Decoded", "split_header"]
 
 MAGIC = b"\xc3\x01"
 HEADER_LENGTH = len(MAGIC) + 8
+_MISSING = object()
 
 _READ_ERRORS = (
     ValueError,
@@ -41,11 +48,15 @@ _READ_ERRORS = (
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
-    """A decoded message: the record, its record name and the writer schema's fingerprint."""
+    """A decoded message: the record, its record name and the writer schema's fingerprint;
+    for a current schema version also its Avro body and where each top-level field's
+    bytes start in it (and the body's end)."""
 
     name: str
     fingerprint: bytes
     record: dict[str, Any]
+    body: bytes = b""
+    spans: tuple[int, ...] | None = None
 
 
 def split_header(data: bytes) -> tuple[bytes, memoryview]:
@@ -70,7 +81,8 @@ class AvroCodec:
     def __init__(self, store: SchemaStore) -> None:
         self.store = store
         self._writers: dict[str, tuple[SchemaVersion, bytes, Writer | None]] = {}
-        self._readers: dict[bytes, Reader | None] = {}
+        self._readers: dict[bytes, SpannedReader | None] = {}
+        self._field_writers: dict[str, list[tuple[str, Writer]] | None] = {}
 
     def _writer(self, name: str) -> tuple[SchemaVersion, bytes, Writer | None]:
         found = self._writers.get(name)
@@ -92,9 +104,9 @@ class AvroCodec:
         """
         return compile_field_writers(self.store.current(name).expanded)
 
-    def _reader(self, version: SchemaVersion) -> Reader | None:
+    def _reader(self, version: SchemaVersion) -> SpannedReader | None:
         if version.fingerprint not in self._readers:
-            self._readers[version.fingerprint] = compile_reader(version.expanded)
+            self._readers[version.fingerprint] = compile_spanned_reader(version.expanded)
         return self._readers[version.fingerprint]
 
     def encode(self, name: str, record: dict[str, Any]) -> bytes:
@@ -112,6 +124,44 @@ class AvroCodec:
             raise EncodeError(_explain_invalid(version, record, exc)) from exc
         return buffer.getvalue()
 
+    def encode_changed(self, name: str, record: dict[str, Any], source: Decoded) -> bytes:
+        """Return the single-object encoding of *record*, a copy of *source*'s record with
+        some top-level fields replaced, as the current *name* schema.
+
+        A field whose value is the very object *source* decoded is not encoded again:
+        its bytes are copied from *source*. Routing one vacancy re-encodes it for each
+        destination with only its occupations and a removed field or two changed, and
+        encoding the whole record took about 23 µs. Without a body and spans of the
+        current schema (written with an archived version), the whole record is encoded.
+        """
+        version, header, _ = self._writer(name)
+        fields = self._fields(name)
+        spans = source.spans
+        if spans is None or fields is None or source.fingerprint != version.fingerprint:
+            return self.encode(name, record)
+        original = source.record
+        body = memoryview(source.body)
+        out = bytearray(header)
+        copied = 0  # the first field whose bytes are not yet in *out*
+        try:
+            for index, (field, write) in enumerate(fields):
+                value = record.get(field, _MISSING)
+                if value is not _MISSING and value is original.get(field, _MISSING):
+                    continue  # unchanged: copied with the run of unchanged fields it is in
+                out += body[spans[copied] : spans[index]]
+                write(out, record)
+                copied = index + 1
+            out += body[spans[copied] : spans[-1]]
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            raise EncodeError(_explain_invalid(version, record, exc)) from exc
+        return bytes(out)
+
+    def _fields(self, name: str) -> list[tuple[str, Writer]] | None:
+        if name not in self._field_writers:
+            writers = self.field_writers(name)
+            self._field_writers[name] = list(writers.items()) if writers is not None else None
+        return self._field_writers[name]
+
     def decode(self, data: bytes, expected: str | None = None) -> Decoded:
         """Decode *data*; with *expected*, raise WrongTypeError for any other record type."""
         fingerprint, body = split_header(data)
@@ -125,8 +175,10 @@ class AvroCodec:
         try:
             # the current version's generated reader: the same record as fastavro, faster
             read = self._reader(writer) if writer.current else None
+            raw, spans = b"", None
             if read is not None:
-                record, end = read(bytes(body), 0)
+                raw = bytes(body)
+                record, end, spans = read(raw, 0)
             else:  # an archived version, resolved to the current one, or a logical type
                 stream = io.BytesIO(body)
                 current = None if writer.current else self.store.current(writer.name).parsed
@@ -142,7 +194,7 @@ class AvroCodec:
         trailing = len(body) - end
         if trailing:
             raise DecodeError(f"{writer.name} body has {trailing} unread trailing bytes")
-        return Decoded(name=writer.name, fingerprint=fingerprint, record=record)
+        return Decoded(writer.name, fingerprint, record, raw, spans)
 
 
 def _explain_invalid(version: SchemaVersion, record: Any, exc: Exception) -> str:

@@ -23,7 +23,7 @@ from hub.codec import AvroCodec, CloudEvent, CodecError
 from hub.deadletters import DEADLETTER_TOPIC, dead_letter
 from hub.logging import get_logger
 from hub.policy import Decision, Event, Outcome, PolicyContext, SubjectState, decide
-from hub.router.events import read_event
+from hub.router.events import InputEvent, read_event
 from hub.router.exceptions import RoutingError
 from hub.router.notices import NoticeWriter
 from hub.router.records import InputRecord, OutputRecord
@@ -94,12 +94,13 @@ class RouterCore:
     # --- dispatch ------------------------------------------------------------------------
 
     def _handle_one(self, record: InputRecord) -> list[OutputRecord]:
-        topic, event, envelope = read_event(self.codec, self.catalog, record)
+        read = read_event(self.codec, self.catalog, record)
+        event, envelope = read.event, read.envelope
         if event.event_type in _STATE_TYPES:
             outputs = self._apply_state(event, envelope)
             name = "state_applied"
         else:
-            outputs = self._route(record, topic, event, envelope)
+            outputs = self._route(record, read)
             name = "record_routed"
         self._log.debug(  # bound once: below DEBUG this call costs nothing
             name,
@@ -107,7 +108,7 @@ class RouterCore:
             topic=record.topic,
             partition=record.partition,
             offset=record.offset,
-            pes=topic.service,
+            pes=read.topic.service,
             event_type=event.event_type,
             outputs=len(outputs),
         )
@@ -169,9 +170,8 @@ class RouterCore:
 
     # --- routing -------------------------------------------------------------------------
 
-    def _route(
-        self, record: InputRecord, topic: Topic, event: Event, envelope: CloudEvent
-    ) -> list[OutputRecord]:
+    def _route(self, record: InputRecord, read: InputEvent) -> list[OutputRecord]:
+        topic, event, envelope = read.topic, read.event, read.envelope
         personal = event.event_type in _PERSONAL_TYPES
         state = self.subjects.state(event.key) if personal else _NO_STATE
         decisions = decide(event, state, self.policy)
@@ -202,7 +202,7 @@ class RouterCore:
                 payload = decision.payload or {}
                 found = encoded.get(id(payload))
                 if found is None:  # kept with its payload, so the id stays that payload's
-                    value = self.codec.encode(topic.schema, payload)
+                    value = self.codec.encode_changed(topic.schema, payload, read.decoded)
                     found = encoded[id(payload)] = (payload, value, sha256(value).hexdigest())
                 _, value, payload_hash = found
                 outputs.append(OutputRecord(inbox.name, record.key, value, list(record.headers)))

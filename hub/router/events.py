@@ -6,18 +6,27 @@ record in exactly the same way.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from hub.catalog import Catalog, Topic
-from hub.codec import AvroCodec, CloudEvent
+from hub.codec import AvroCodec, CloudEvent, Decoded
 from hub.policy import Event, RecordRef
 from hub.router.exceptions import RoutingError
 from hub.router.records import InputRecord
 
-__all__ = ["check_identity", "read_event"]
+__all__ = ["InputEvent", "check_identity", "read_event"]
 
 
-def read_event(
-    codec: AvroCodec, catalog: Catalog, record: InputRecord
-) -> tuple[Topic, Event, CloudEvent]:
+class InputEvent(NamedTuple):
+    """A record read from a service's out topic."""
+
+    topic: Topic
+    event: Event
+    envelope: CloudEvent
+    decoded: Decoded  # its bytes, which the fields a destination gets unchanged are copied from
+
+
+def read_event(codec: AvroCodec, catalog: Catalog, record: InputRecord) -> InputEvent:
     """Decode and check a record from a service's out topic.
 
     Raises:
@@ -40,7 +49,7 @@ def read_event(
         ref=RecordRef(record.topic, record.partition, record.offset),
     )
     check_identity(catalog, topic, event)
-    return topic, event, envelope
+    return InputEvent(topic, event, envelope, decoded)
 
 
 def check_identity(catalog: Catalog, topic: Topic, event: Event) -> None:

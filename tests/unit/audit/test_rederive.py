@@ -36,7 +36,7 @@ def _rederiver(core: RouterCore, topics_dir: Path | None = None) -> Rederiver:
 def _history(core: RouterCore, records: list[InputRecord]):
     items = []
     for record in records:
-        _, event, _ = read_event(core.codec, core.catalog, record)
+        event = read_event(core.codec, core.catalog, record).event
         if event.event_type in ("consent", "registration"):
             items.append(state_record(event.event_type, event.ref, event.record))
     return items
@@ -137,3 +137,20 @@ def test_decision_before_consent_arrived_is_noted_not_alarmed(inputs: Inputs) ->
     _, findings = _run(records)
     late = [f for f in findings if f.kind == "LATE_STATE"]
     assert late and not any(f.serious for f in late)
+
+
+def test_a_payload_with_a_sender_s_own_encoding_re_derives(inputs: Inputs) -> None:
+    """A sender may write a number in more bytes than it needs (valid Avro). The router
+    copies the fields it does not change as they came, so the auditor hashes the payload
+    it re-derives the same way, and finds nothing."""
+    record = inputs.record("vacancy", "VDAB", sample("Vacancy"), key="VDAB:70123456", time_ms=T0)
+    decoded = make_core().codec.decode(record.value)
+    index = list(decoded.record).index("positions")
+    start, end = decoded.spans[index], decoded.spans[index + 1]
+    number = decoded.body[start:end]  # 2: zig-zag 4, one byte
+    longer = number[:-1] + bytes([number[-1] | 0x80, 0])  # the same 2 in two bytes
+    body = decoded.body[:start] + longer + decoded.body[end:]
+    record = record._replace(value=record.value[: len(record.value) - len(decoded.body)] + body)
+    decisions, findings = _run([record])
+    assert any(d["payload_sha256"] for d in decisions)  # delivered somewhere
+    assert findings == []
