@@ -15,7 +15,6 @@ from typing import Any, NamedTuple
 
 from hub.codec import AvroCodec
 from hub.codec.compiled import write_long
-from hub.exceptions import ConfigurationError
 
 __all__ = ["GENESIS_HASH", "HASH_LENGTH_PREFIX", "DecisionWriter", "EventPart", "Ruling"]
 
@@ -97,13 +96,7 @@ class DecisionWriter:
     """Encodes RoutingDecision bodies (everything before the chain fields)."""
 
     def __init__(self, codec: AvroCodec) -> None:
-        writers = codec.field_writers(DECISION_RECORD)
-        if writers is None or tuple(writers) != LAYOUT:
-            raise ConfigurationError(
-                f"{DECISION_RECORD} fields are {list(writers or ())}; the decision writer "
-                f"encodes {list(LAYOUT)}"
-            )
-        self._writers = writers
+        self._writers = codec.field_writers_in(DECISION_RECORD, LAYOUT, "decision writer")
         self._header = codec.header(DECISION_RECORD)
         self._rulings: dict[Ruling, bytes] = {}
         # a consent's id is the person's own: for consent rulings, everything before the basis

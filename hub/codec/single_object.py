@@ -7,6 +7,7 @@ an archived schema are resolved to the current version of the same record on rea
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ from hub.codec.exceptions import (
     WrongTypeError,
 )
 from hub.codec.schemas import SchemaStore, SchemaVersion
+from hub.exceptions import ConfigurationError
 
 __all__ = ["HEADER_LENGTH", "MAGIC", "AvroCodec", "Decoded", "split_header"]
 
@@ -103,6 +105,20 @@ class AvroCodec:
         holds a union the compiled writers do not cover.
         """
         return compile_field_writers(self.store.current(name).expanded)
+
+    def field_writers_in(self, name: str, layout: Sequence[str], user: str) -> dict[str, Writer]:
+        """Return ``field_writers(name)``, checked to be exactly *layout* in order: *user*
+        (say, "decision writer") joins parts it encodes itself and must know every field.
+
+        Raises:
+            ConfigurationError: the fields differ, or the schema cannot be compiled.
+        """
+        writers = self.field_writers(name)
+        if writers is None or tuple(writers) != tuple(layout):
+            raise ConfigurationError(
+                f"{name} fields are {list(writers or ())}; the {user} encodes {list(layout)}"
+            )
+        return writers
 
     def _reader(self, version: SchemaVersion) -> SpannedReader | None:
         if version.fingerprint not in self._readers:

@@ -13,7 +13,6 @@ from typing import Any
 
 from hub.codec import AvroCodec
 from hub.codec.compiled import write_long
-from hub.exceptions import ConfigurationError
 from hub.policy import Decision
 
 __all__ = ["NOTICE_RECORD", "NoticeWriter"]
@@ -29,12 +28,7 @@ class NoticeWriter:
     """Encodes DecisionNotices (single-object encoding, header included)."""
 
     def __init__(self, codec: AvroCodec) -> None:
-        writers = codec.field_writers(NOTICE_RECORD)
-        if writers is None or tuple(writers) != LAYOUT:
-            raise ConfigurationError(
-                f"{NOTICE_RECORD} fields are {list(writers or ())}; the notice writer "
-                f"encodes {list(LAYOUT)}"
-            )
+        writers = codec.field_writers_in(NOTICE_RECORD, LAYOUT, "notice writer")
         self._head = [writers[name] for name in _HEAD]
         self._outcomes_writer = writers["outcomes"]
         self._header = codec.header(NOTICE_RECORD)

@@ -160,23 +160,8 @@ class TestArchivedVersions:
         self, tmp_path: Path
     ) -> None:
         """After Place gains a field, a Trip written before still decodes, with the default."""
-        old_dir = write_schemas(tmp_path / "old", PLACE, KIND, TRIP)
-        old = AvroCodec(SchemaStore.from_directory(old_dir))
-        message = old.encode(
-            "Trip", {"start": {"postal_code": "8500"}, "end": None, "kind": "A", "stops": []}
-        )
-        place_v2 = dict(
-            PLACE,
-            fields=[
-                *PLACE["fields"],
-                {"name": "nuts3", "type": ["null", "string"], "default": None, "doc": "d"},
-            ],
-        )
-        new_dir = write_schemas(tmp_path / "new", place_v2, KIND, TRIP)
-        (new_dir / ARCHIVE_DIR_NAME).mkdir()
-        expanded_old = expand_schema("t.ns.Trip", load_named_types(old_dir))
-        (new_dir / ARCHIVE_DIR_NAME / "Trip.v1.avsc").write_text(json.dumps(expanded_old))
-        decoded = AvroCodec(SchemaStore.from_directory(new_dir)).decode(message)
+        message, codec = _trip_written_before_place_gained_a_field(tmp_path)
+        decoded = codec.decode(message)
         assert decoded.record["start"] == {"postal_code": "8500", "nuts3": None}
 
 
@@ -229,9 +214,7 @@ class TestEncodeChanged:
         }
         assert codec.encode_changed(name, changed, source) == codec.encode(name, changed)
 
-    def test_the_bytes_of_an_unchanged_field_are_copied_as_they_came(
-        self, tmp_path: Path
-    ) -> None:
+    def test_the_bytes_of_an_unchanged_field_are_copied_as_they_came(self, tmp_path: Path) -> None:
         """A sender's array in two blocks stays in two blocks; the changed field is encoded."""
         codec = AvroCodec(SchemaStore.from_directory(write_schemas(tmp_path, PLACE, KIND, TRIP)))
         header = codec.header("Trip")
@@ -252,23 +235,29 @@ class TestEncodeChanged:
         self, tmp_path: Path
     ) -> None:
         """Its bytes are the old layout's: none are copied."""
-        old_dir = write_schemas(tmp_path / "old", PLACE, KIND, TRIP)
-        message = AvroCodec(SchemaStore.from_directory(old_dir)).encode(
-            "Trip", {"start": {"postal_code": "8500"}, "end": None, "kind": "A", "stops": []}
-        )
-        place_v2 = dict(
-            PLACE,
-            fields=[
-                *PLACE["fields"],
-                {"name": "nuts3", "type": ["null", "string"], "default": None, "doc": "d"},
-            ],
-        )
-        new_dir = write_schemas(tmp_path / "new", place_v2, KIND, TRIP)
-        (new_dir / ARCHIVE_DIR_NAME).mkdir()
-        expanded_old = expand_schema("t.ns.Trip", load_named_types(old_dir))
-        (new_dir / ARCHIVE_DIR_NAME / "Trip.v1.avsc").write_text(json.dumps(expanded_old))
-        codec = AvroCodec(SchemaStore.from_directory(new_dir))
+        message, codec = _trip_written_before_place_gained_a_field(tmp_path)
         source = codec.decode(message)
         assert source.spans is None
         changed = dict(source.record, kind="B")
         assert codec.encode_changed("Trip", changed, source) == codec.encode("Trip", changed)
+
+
+def _trip_written_before_place_gained_a_field(tmp_path: Path) -> tuple[bytes, AvroCodec]:
+    """A Trip message written with Place v1, and a codec whose Place has a field more (the
+    v1 Trip archived)."""
+    old_dir = write_schemas(tmp_path / "old", PLACE, KIND, TRIP)
+    message = AvroCodec(SchemaStore.from_directory(old_dir)).encode(
+        "Trip", {"start": {"postal_code": "8500"}, "end": None, "kind": "A", "stops": []}
+    )
+    place_v2 = dict(
+        PLACE,
+        fields=[
+            *PLACE["fields"],
+            {"name": "nuts3", "type": ["null", "string"], "default": None, "doc": "d"},
+        ],
+    )
+    new_dir = write_schemas(tmp_path / "new", place_v2, KIND, TRIP)
+    (new_dir / ARCHIVE_DIR_NAME).mkdir()
+    expanded_old = expand_schema("t.ns.Trip", load_named_types(old_dir))
+    (new_dir / ARCHIVE_DIR_NAME / "Trip.v1.avsc").write_text(json.dumps(expanded_old))
+    return message, AvroCodec(SchemaStore.from_directory(new_dir))
