@@ -84,7 +84,7 @@ class AvroCodec:
         self.store = store
         self._writers: dict[str, tuple[SchemaVersion, bytes, Writer | None]] = {}
         self._readers: dict[bytes, SpannedReader | None] = {}
-        self._field_writers: dict[str, list[tuple[str, Writer]] | None] = {}
+        self._field_writers: dict[str, dict[str, Writer] | None] = {}
 
     def _writer(self, name: str) -> tuple[SchemaVersion, bytes, Writer | None]:
         found = self._writers.get(name)
@@ -102,9 +102,12 @@ class AvroCodec:
         """Return a writer per top-level field of the current *name* record, in order.
 
         For records encoded in parts (see ``hub.audit.writer``); None when the schema
-        holds a union the compiled writers do not cover.
+        holds a union the compiled writers do not cover. Compiled once per name.
         """
-        return compile_field_writers(self.store.current(name).expanded)
+        if name not in self._field_writers:
+            expanded = self.store.current(name).expanded
+            self._field_writers[name] = compile_field_writers(expanded)
+        return self._field_writers[name]
 
     def field_writers_in(self, name: str, layout: Sequence[str], user: str) -> dict[str, Writer]:
         """Return ``field_writers(name)``, checked to be exactly *layout* in order: *user*
@@ -151,7 +154,7 @@ class AvroCodec:
         current schema (written with an archived version), the whole record is encoded.
         """
         version, header, _ = self._writer(name)
-        fields = self._fields(name)
+        fields = self.field_writers(name)
         spans = source.spans
         if spans is None or fields is None or source.fingerprint != version.fingerprint:
             return self.encode(name, record)
@@ -160,7 +163,7 @@ class AvroCodec:
         out = bytearray(header)
         copied = 0  # the first field whose bytes are not yet in *out*
         try:
-            for index, (field, write) in enumerate(fields):
+            for index, (field, write) in enumerate(fields.items()):
                 value = record.get(field, _MISSING)
                 if value is not _MISSING and value is original.get(field, _MISSING):
                     continue  # unchanged: copied with the run of unchanged fields it is in
@@ -171,12 +174,6 @@ class AvroCodec:
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
             raise EncodeError(_explain_invalid(version, record, exc)) from exc
         return bytes(out)
-
-    def _fields(self, name: str) -> list[tuple[str, Writer]] | None:
-        if name not in self._field_writers:
-            writers = self.field_writers(name)
-            self._field_writers[name] = list(writers.items()) if writers is not None else None
-        return self._field_writers[name]
 
     def decode(self, data: bytes, expected: str | None = None) -> Decoded:
         """Decode *data*; with *expected*, raise WrongTypeError for any other record type."""
