@@ -8,9 +8,10 @@ reads a clock or does I/O, so an auditor re-running it gets the same answers.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 
 from hub.policy.agreements import Agreements, Rule, RuleFilter
@@ -53,6 +54,77 @@ class PolicyContext:
     defaults: Mapping[str, Mapping[str, Any]]
     languages: Mapping[str, str]
 
+    @cached_property
+    def routes(self) -> _RouteIndex:
+        """Return the rules between a sender and each destination, per kind of event."""
+        return _RouteIndex(self.agreements, self.services)
+
+
+_Routes = tuple[tuple[str, tuple[Rule, ...]], ...]
+
+
+class _RouteIndex:
+    """Which rules may apply from an event's sender to each destination, worked out once
+    per kind of event rather than per event and destination.
+
+    Which rules name the parties depends only on the event type, the sender, the person's
+    home service, the vacancy's owner and which rules are in force; the rules' validity
+    changes only at their own start and end times, so the time counts by the interval
+    between those it falls in. A home or owner that is no service matches no party, so
+    it counts as none, and the index stays as small as the agreements.
+    """
+
+    def __init__(self, agreements: Agreements, services: Sequence[str]) -> None:
+        self._agreements = agreements
+        self._services = frozenset(services)
+        self._boundaries = sorted(
+            {
+                moment
+                for rule in agreements.rules
+                for moment in (rule.valid_from_ms, rule.valid_until_ms)
+                if moment is not None
+            }
+        )
+        self._routes: dict[tuple[Any, ...], _Routes] = {}
+
+    def __call__(self, event: Event) -> _Routes:
+        """Return (destination, rules in file order) for every service but the sender,
+        sorted by service."""
+        home = event.home if event.home in self._services else None
+        owner = _vacancy_owner(event)
+        owner = owner if owner in self._services else None
+        key = (
+            event.event_type,
+            event.source,
+            home,
+            owner,
+            bisect_right(self._boundaries, event.time_ms),
+        )
+        found = self._routes.get(key)
+        if found is None:
+            found = self._routes[key] = self._find(event, home, owner)
+        return found
+
+    def _find(self, event: Event, home: str | None, owner: str | None) -> _Routes:
+        candidates = [
+            rule
+            for rule in self._agreements.rules_for(event.event_type)
+            if rule.valid_at(event.time_ms)
+            and _party_matches(rule.sources, event.source, home, owner)
+        ]
+        return tuple(
+            (
+                destination,
+                tuple(
+                    rule
+                    for rule in candidates
+                    if _party_matches(rule.destinations, destination, home, owner)
+                ),
+            )
+            for destination in sorted(self._services)
+            if destination != event.source
+        )
+
 
 class _EventMemo:
     """What the decisions about one event share: a filter reads only the event, and
@@ -81,25 +153,23 @@ class _Verdict(NamedTuple):
 
 def decide(event: Event, state: SubjectState, context: PolicyContext) -> tuple[Decision, ...]:
     """Return one decision per destination (every service but the sender), sorted by service."""
-    rules = [
-        rule
-        for rule in context.agreements.rules_for(event.event_type)
-        if rule.valid_at(event.time_ms) and _party_matches(rule.sources, event.source, event)
-    ]
     memo = _EventMemo(event, state)
     return tuple(
         _decide_for(event, state, context, destination, rules, memo)
-        for destination in sorted(context.services)
-        if destination != event.source
+        for destination, rules in context.routes(event)
     )
 
 
-def _party_matches(parties: Sequence[str], service: str, event: Event) -> bool:
+def _party_matches(
+    parties: Sequence[str], service: str, home: str | None, owner: str | None
+) -> bool:
+    """Return whether a rule's *parties* name *service*, given the event's home service
+    and vacancy owner."""
     if service in parties or "ANY" in parties:
         return True
-    if "HOME" in parties and event.home == service:
+    if "HOME" in parties and home == service:
         return True
-    return "VACANCY_OWNER" in parties and _vacancy_owner(event) == service
+    return "VACANCY_OWNER" in parties and owner == service
 
 
 def _vacancy_owner(event: Event) -> str | None:
@@ -123,10 +193,9 @@ def _decide_for(
     state: SubjectState,
     context: PolicyContext,
     destination: str,
-    candidates: Sequence[Rule],
+    rules: Sequence[Rule],
     memo: _EventMemo,
 ) -> Decision:
-    rules = [rule for rule in candidates if _party_matches(rule.destinations, destination, event)]
     if not rules:
         return _no_agreement(event.event_type, event.source, destination)
     refusals: list[tuple[Rule, _Verdict]] = []
