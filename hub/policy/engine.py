@@ -55,6 +55,11 @@ class PolicyContext:
     languages: Mapping[str, str]
 
     @cached_property
+    def plans(self) -> dict[tuple[Any, ...], _Plan]:
+        """Return the plans made so far, per (rule id, destination, consented sections)."""
+        return {}
+
+    @cached_property
     def routes(self) -> _RouteIndex:
         """Return the rules between a sender and each destination, per kind of event."""
         return _RouteIndex(self.agreements, self.services)
@@ -416,6 +421,68 @@ def _check_consent(
 # --- allow ---------------------------------------------------------------------------------
 
 
+class _Plan(NamedTuple):
+    """How one rule's allowed events reach one destination: what is removed or
+    pseudonymised, the occupation scheme added, and the reason's opening."""
+
+    defaults: Mapping[str, Any]
+    drop: tuple[str, ...]
+    drop_unless: tuple[tuple[str, str], ...]
+    pseudonymise: tuple[tuple[str, str], ...]
+    # destinations minimised alike share one payload object (pseudonyms are per destination)
+    minimised_key: tuple[Any, ...]
+    scheme: str | None
+    language: str
+    reason: str
+
+
+_PLANS_KEPT = 4_096  # (rule, destination, consented sections); real agreements need far fewer
+
+
+def _plan(
+    rule: Rule, sections: tuple[str, ...] | None, context: PolicyContext, destination: str
+) -> _Plan:
+    """Return the plan for *rule*, *destination* and the consented *sections* (None
+    without consent), made once and kept: it depends on nothing else."""
+    plans = context.plans
+    key = (rule.id, destination, sections)
+    plan = plans.get(key)
+    if plan is not None:
+        return plan
+    defaults = context.defaults.get(rule.event_type, {})
+    drop = list(rule.fields.drop)
+    if sections is not None:
+        consented = set(sections)
+        drop += [
+            path
+            for section, paths in context.agreements.sections.items()
+            if section not in consented
+            for path in paths
+        ]
+    pseudonymise = tuple(rule.fields.pseudonymise)
+    if not context.pseudonymiser.has_key(destination):
+        # no key, no pseudonym: the value is removed instead (fail closed)
+        drop += [path for path, _ in pseudonymise]
+        pseudonymise = ()
+    dropped = tuple(p for p in drop if p in defaults)
+    scheme = context.agreements.occupation_schemes.get(destination)
+    plan = _Plan(
+        defaults,
+        dropped,
+        rule.fields.drop_unless,
+        pseudonymise,
+        (dropped, rule.fields.drop_unless, pseudonymise, destination if pseudonymise else None),
+        scheme if rule.event_type == "vacancy" else None,
+        context.languages.get(destination, "fr"),
+        f"Rule {rule.id} allows {rule.event_type} events to {destination} for "
+        f"{rule.purpose.lower().replace('_', ' ')}",
+    )
+    if len(plans) >= _PLANS_KEPT:
+        plans.clear()
+    plans[key] = plan
+    return plan
+
+
 def _allow(
     rule: Rule,
     verdict: _Verdict,
@@ -424,47 +491,24 @@ def _allow(
     destination: str,
     memo: _EventMemo,
 ) -> Decision:
-    defaults = context.defaults.get(event.event_type, {})
-    drop = list(rule.fields.drop)
-    if verdict.sections is not None:
-        consented = set(verdict.sections)
-        drop += [
-            path
-            for section, paths in context.agreements.sections.items()
-            if section not in consented
-            for path in paths
-        ]
-    pseudonymise = list(rule.fields.pseudonymise)
-    if not context.pseudonymiser.has_key(destination):
-        # no key, no pseudonym: the value is removed instead (fail closed)
-        drop += [path for path, _ in pseudonymise]
-        pseudonymise = []
-    dropped = tuple(p for p in drop if p in defaults)
-    # destinations minimised alike share one payload object (pseudonyms are per destination)
-    key = (
-        dropped,
-        rule.fields.drop_unless,
-        tuple(pseudonymise),
-        destination if pseudonymise else None,
-    )
-    minimised = memo.minimised.get(key)
+    plan = _plan(rule, verdict.sections, context, destination)
+    minimised = memo.minimised.get(plan.minimised_key)
     if minimised is None:
-        minimised = memo.minimised[key] = minimise(
+        minimised = memo.minimised[plan.minimised_key] = minimise(
             event.record,
-            defaults=defaults,
-            drop=dropped,
-            drop_unless=rule.fields.drop_unless,
-            pseudonymise=pseudonymise,
+            defaults=plan.defaults,
+            drop=plan.drop,
+            drop_unless=plan.drop_unless,
+            pseudonymise=plan.pseudonymise,
             destination=destination,
             pseudonymiser=context.pseudonymiser,
         )
     payload = minimised.record
     codes_added: tuple[str, ...] = ()
-    scheme = context.agreements.occupation_schemes.get(destination)
-    if event.event_type == "vacancy" and scheme:
+    if plan.scheme:
         payload = dict(payload)  # the shared payload stays as it is
         payload["occupations"], codes_added = context.crosswalk.add_scheme(
-            payload.get("occupations") or [], scheme, context.languages.get(destination, "fr")
+            payload.get("occupations") or [], plan.scheme, plan.language
         )
     changed = bool(minimised.removed or minimised.pseudonymised)
     legal = rule.basis.legal_basis
@@ -473,12 +517,10 @@ def _allow(
         destination,
         Outcome.ALLOW_MINIMISED if changed else Outcome.ALLOW,
         "ALLOWED_MINIMISED" if changed else "ALLOWED",
-        f"Rule {rule.id} allows {event.event_type} events to {destination} for "
-        f"{rule.purpose.lower().replace('_', ' ')}"
-        + (
-            f"; removed {', '.join(minimised.removed + minimised.pseudonymised)}."
+        (
+            f"{plan.reason}; removed {', '.join(minimised.removed + minimised.pseudonymised)}."
             if changed
-            else "."
+            else f"{plan.reason}."
         ),
         purpose=rule.purpose,
         rule_id=rule.id,

@@ -181,6 +181,20 @@ class TestJobseekers:
         assert decisions["ACTIRIS"].outcome is Outcome.DENY
         assert "not consented to mediation at ACTIRIS" in decisions["ACTIRIS"].reason
 
+    def test_each_person_gets_their_own_sections(self) -> None:
+        """Plans are kept per rule and destination: two people who consented to different
+        sections, routed one after the other by one context, each get their own."""
+        context = make_context()
+        narrow = consent(destinations=["VDAB"], sections=["IDENTITY", "OCCUPATIONS"])
+        wide = consent(destinations=["VDAB"], sections=["IDENTITY", "OCCUPATIONS", "CONTACT"])
+        first = self._decide(context, SubjectState(consents=(narrow,)))["VDAB"]
+        second = self._decide(context, SubjectState(consents=(wide,)))["VDAB"]
+        again = self._decide(context, SubjectState(consents=(narrow,)))["VDAB"]
+        assert first.payload["contact"] is None
+        assert second.payload["contact"] is not None
+        assert "contact" in first.fields_removed and "contact" not in second.fields_removed
+        assert again.fields_removed == first.fields_removed
+
     def test_pseudonyms_differ_per_destination(self) -> None:
         """The same number gets unlinkable pseudonyms at two destinations."""
         context = make_context()
