@@ -37,6 +37,7 @@ __all__ = ["HEADER_LENGTH", "MAGIC", "AvroCodec", "Decoded", "split_header"]
 MAGIC = b"\xc3\x01"
 HEADER_LENGTH = len(MAGIC) + 8
 _MISSING = object()
+_ABSENT = object()
 
 _READ_ERRORS = (
     ValueError,
@@ -159,16 +160,20 @@ class AvroCodec:
         if spans is None or fields is None or source.fingerprint != version.fingerprint:
             return self.encode(name, record)
         original = source.record
+        # a field missing from both is not the same object: it is written, and fails there
+        changed = [
+            index
+            for index, field in enumerate(fields)
+            if record.get(field, _MISSING) is not original.get(field, _ABSENT)
+        ]
+        writes = list(fields.values())
         body = memoryview(source.body)
         out = bytearray(header)
         copied = 0  # the first field whose bytes are not yet in *out*
         try:
-            for index, (field, write) in enumerate(fields.items()):
-                value = record.get(field, _MISSING)
-                if value is not _MISSING and value is original.get(field, _MISSING):
-                    continue  # unchanged: copied with the run of unchanged fields it is in
-                out += body[spans[copied] : spans[index]]
-                write(out, record)
+            for index in changed:
+                out += body[spans[copied] : spans[index]]  # the unchanged run before it
+                writes[index](out, record)
                 copied = index + 1
             out += body[spans[copied] : spans[-1]]
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:

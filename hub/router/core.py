@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from hashlib import sha256
 from typing import Any
 
@@ -61,6 +62,12 @@ def _stable_ids(source: str, event_id: str) -> Callable[[str], str]:
     return stable_id
 
 
+@lru_cache(maxsize=8)
+def _ce_type(record_name: str) -> tuple[str, bytes]:
+    """Return the ``ce_type`` header of a hub record."""
+    return ("ce_type", f"be.pes.hub.{record_name}".encode())
+
+
 @dataclass
 class RouterCore:
     """Turns input records into output records; holds no connection to anything."""
@@ -74,6 +81,7 @@ class RouterCore:
 
     _headers_of: CloudEvent | None = field(default=None, init=False, repr=False)
     _shared_headers: list = field(default_factory=list, init=False, repr=False)
+    _inboxes: dict[tuple[str, str], str] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.audit_partitions = self.catalog.topic(AUDIT_TOPIC).partitions
@@ -198,14 +206,14 @@ class RouterCore:
         for decision in decisions:
             payload_hash = None
             if decision.outcome is not _DENY:
-                inbox = self.catalog.service_topic(decision.destination, "in", event.event_type)
+                inbox = self._inbox(decision.destination, event.event_type)
                 payload = decision.payload or {}
                 found = encoded.get(id(payload))
                 if found is None:  # kept with its payload, so the id stays that payload's
                     value = self.codec.encode_changed(topic.schema, payload, read.decoded)
                     found = encoded[id(payload)] = (payload, value, sha256(value).hexdigest())
                 _, value, payload_hash = found
-                outputs.append(OutputRecord(inbox.name, record.key, value, list(record.headers)))
+                outputs.append(OutputRecord(inbox, record.key, value, list(record.headers)))
                 deliveries.append((decision.destination, decision.purpose or ""))
             decision_id = stable_id(decision.destination)
             body = writer.body(
@@ -259,7 +267,7 @@ class RouterCore:
             "event_time": event.time_ms,
         }
         return OutputRecord(
-            self.catalog.service_topic(event.source, "in", "decision").name,
+            self._inbox(event.source, "decision"),
             event.key.encode(),
             self._notices.encode(fields, decisions),
             self._hub_headers(envelope, "DecisionNotice", notice_id),
@@ -267,17 +275,21 @@ class RouterCore:
 
     # --- hub records ---------------------------------------------------------------------
 
+    def _inbox(self, service: str, event_type: str) -> str:
+        """Return the name of a service's in topic for *event_type* (looked up once)."""
+        name = self._inboxes.get((service, event_type))
+        if name is None:
+            name = self.catalog.service_topic(service, "in", event_type).name
+            self._inboxes[(service, event_type)] = name
+        return name
+
     def _hub_headers(self, envelope: CloudEvent, record_name: str, record_id: str) -> list:
         """Return the headers of a hub record; the part shared by one event's records is
         built once per event (an event gets up to seven: decisions, notice, erasures)."""
         if self._headers_of is not envelope:
             self._headers_of = envelope
             self._shared_headers = [*_HUB_HEADERS, *envelope.context_headers()]
-        return [
-            ("ce_id", record_id.encode()),
-            ("ce_type", f"be.pes.hub.{record_name}".encode()),
-            *self._shared_headers,
-        ]
+        return [("ce_id", record_id.encode()), _ce_type(record_name), *self._shared_headers]
 
     def _hub_record(
         self,

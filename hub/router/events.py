@@ -26,6 +26,11 @@ class InputEvent(NamedTuple):
     decoded: Decoded  # its bytes, which the fields a destination gets unchanged are copied from
 
 
+# the record field naming the service that owns an event; consents and profiles are the
+# home service's (the first part of the subject)
+_OWNER_FIELDS = {"registration": "pes", "feedback": "reporting_pes", "vacancy": "source_pes"}
+
+
 def read_event(codec: AvroCodec, catalog: Catalog, record: InputRecord) -> InputEvent:
     """Decode and check a record from a service's out topic.
 
@@ -67,13 +72,8 @@ def check_identity(catalog: Catalog, topic: Topic, event: Event) -> None:
         expected = f"{event.record.get('source_pes')}:{event.record.get('vacancy_id')}"
         if event.key != expected:
             raise RoutingError("KEY_MISMATCH", f"key {event.key!r} is not the vacancy {expected!r}")
-    owner = {
-        "consent": event.home,
-        "jobseeker": event.home,
-        "registration": event.record.get("pes"),
-        "feedback": event.record.get("reporting_pes"),
-        "vacancy": event.record.get("source_pes"),
-    }[event.event_type]
+    field = _OWNER_FIELDS.get(event.event_type)
+    owner = event.home if field is None else event.record.get(field)
     if owner != event.source:
         raise RoutingError(
             "WRONG_SENDER",
