@@ -3,7 +3,9 @@
 ``producer.send()`` costs a coroutine and a future per record, and the router writes
 about eleven records per vacancy; building aiokafka record batches directly costs one
 append per record. Order within a partition is the order of the outputs, which keeps
-each audit partition's hash chain in order.
+each audit partition's hash chain in order. A slice's batches are complete when handed
+over, so they go out at once instead of lingering (at 100 events/s that took the router
+hop from 14 to 10–12 ms p50 between the notice's creation and its arrival at a reader).
 
 Batches take the producer's compression, except those of the *uncompressed* topics: the
 state changelog is read back whole at every start, and a router reading back 300,000
@@ -85,6 +87,7 @@ class BatchSink:
                             headers=record.headers,
                         )
                     )
+            batch.close()  # complete: sent at once rather than after the producer's linger
             futures.append(await self._producer.send_batch(batch, topic, partition=partition))
         return futures
 

@@ -1,0 +1,60 @@
+"""The batch sink on the real broker: a slice's batches go out at once, not after a linger."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from hub.router.records import OutputRecord
+from hub.router.sink import BatchSink
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
+
+LINGER_S = 5.0
+
+
+async def test_batches_are_sent_without_waiting_for_the_producers_linger(
+    kafka_bootstrap: str, unique_topic: str
+) -> None:
+    """A producer lingering 5 s would hold an open batch that long; the sink's batches are
+    complete when handed over, so the broker has them well before."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(unique_topic, 2, 1)])
+    finally:
+        await admin.close()
+    producer = AIOKafkaProducer(
+        bootstrap_servers=kafka_bootstrap, linger_ms=int(LINGER_S * 1000), max_batch_size=100_000
+    )
+    await producer.start()
+    try:
+        sink = BatchSink(producer, batch_bytes=100_000)
+        outputs = [
+            OutputRecord(unique_topic, b"k", b"value %d" % n, [("h", b"v")], partition=n % 2)
+            for n in range(6)
+        ]
+        began = time.monotonic()
+        await asyncio.gather(*await sink.send(outputs))
+        assert time.monotonic() - began < LINGER_S / 2
+    finally:
+        await producer.stop()
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest", fetch_max_wait_ms=50
+    )
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(unique_topic, p) for p in (0, 1)]
+        consumer.assign(partitions)
+        values: list[bytes] = []
+        async with asyncio.timeout(20):
+            while len(values) < len(outputs):
+                batch = await consumer.getmany(timeout_ms=500)
+                values += [record.value for records in batch.values() for record in records]
+        assert sorted(values) == sorted(output.value for output in outputs)
+    finally:
+        await consumer.stop()
