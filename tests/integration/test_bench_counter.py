@@ -12,7 +12,7 @@ from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from hub.bench.exceptions import BenchError, BenchTimeoutError
-from hub.bench.kafka import count_outputs, produce
+from hub.bench.kafka import count_outputs, produce, true_end_offsets
 from hub.bench.workloads import Message, new_trace_id
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
@@ -79,6 +79,17 @@ async def test_starts_where_told(filled: tuple[dict, str, str]) -> None:
     assert tally.count == rest
     with pytest.raises(BenchTimeoutError):
         await count_outputs(options, [topic], rest + 1, trace_id=None, start=start, timeout_s=2)
+
+
+async def test_true_end_offsets_are_where_the_records_end(filled: tuple[dict, str, str]) -> None:
+    """Past the start of each partition's last batch, where the embedded broker says its
+    end is: a count from there sees nothing of what was there before."""
+    options, topic, _ = filled
+    ends = await true_end_offsets(options, [topic])
+    assert set(ends) == {TopicPartition(topic, p) for p in range(PARTITIONS)}
+    assert sum(ends.values()) == OURS + OTHERS
+    with pytest.raises(BenchTimeoutError):
+        await count_outputs(options, [topic], 1, trace_id=None, start=ends, timeout_s=2)
 
 
 async def test_gives_up_after_the_timeout(filled: tuple[dict, str, str]) -> None:
