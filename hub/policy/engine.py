@@ -141,8 +141,10 @@ class _EventMemo:
         self.filters: dict[str, _Verdict] = {}
         self.minimised: dict[tuple[Any, ...], Minimised] = {}
         # the state records known at the event's time, oldest first, for every destination
-        self.consents = _current(state.consents, event.time_ms)
-        self.registrations = _current(state.registrations, event.time_ms)
+        self.consents = _current(state.consents, event.time_ms) if state.consents else []
+        self.registrations = (
+            _current(state.registrations, event.time_ms) if state.registrations else []
+        )
 
 
 class _Verdict(NamedTuple):

@@ -194,7 +194,9 @@ class RouterCore:
                 "state_refs": [
                     ref.as_record()
                     for ref in sorted(item.ref for item in (*state.consents, *state.registrations))
-                ],
+                ]
+                if state.known
+                else [],
                 "event_time": event.time_ms,
             }
         )
