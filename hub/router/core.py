@@ -19,7 +19,7 @@ from typing import Any
 
 from hub.audit import AuditChain
 from hub.audit.writer import Ruling
-from hub.catalog import Catalog, Topic
+from hub.catalog import Catalog
 from hub.codec import AvroCodec, CloudEvent, CodecError
 from hub.deadletters import DEADLETTER_TOPIC, dead_letter
 from hub.logging import get_logger
@@ -159,7 +159,7 @@ class RouterCore:
             }
             outputs.append(
                 self._hub_record(
-                    self.catalog.service_topic(destination, "in", "erasure"),
+                    self._inbox(destination, "erasure"),
                     event,
                     envelope,
                     "ErasureNotice",
@@ -295,7 +295,7 @@ class RouterCore:
 
     def _hub_record(
         self,
-        topic: Topic,
+        topic: str,
         event: Event,
         envelope: CloudEvent,
         record_name: str,
@@ -303,7 +303,7 @@ class RouterCore:
         record_id: str,
     ) -> OutputRecord:
         return OutputRecord(
-            topic.name,
+            topic,
             event.key.encode(),
             self.codec.encode(record_name, record),
             self._hub_headers(envelope, record_name, record_id),
