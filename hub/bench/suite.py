@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from hub.bench.auditing import replay_rate, verify_rate
@@ -130,7 +131,7 @@ class _Suite:
         )
         self.now_ms = int(time.time() * 1000)
 
-    def env(self, section: str):  # noqa: ANN201 - an async context manager of BenchEnv
+    def env(self, section: str):  # an async context manager of BenchEnv
         """Return the broker context of one section."""
         return bench_env(
             section,
@@ -183,35 +184,43 @@ class _Suite:
         )
 
     async def latency(self) -> list[Figure]:
-        async with self.env("latency-floor") as env:
-            section = f"broker floor ({len(env.router_inputs)} topics read)"
-            figures = await self._latency_runs(section, env, broker_floor)
+        """Every pass on a broker of its own, as in the throughput sections: the embedded
+        broker's fetches slow down as its partitions fill (see the ``broker`` section), so
+        passes run one after the other on one broker measured the broker's growth."""
+        inputs = sum(1 for t in self.catalog.topics.values() if t.direction == "out")
+        figures = await self._latency_runs(f"broker floor ({inputs} topics read)", self._floor)
         for processes in self.options.router_processes:
-            async with (
-                self.env(f"latency-{processes}") as env,
-                env.routers(processes, "router-latency") as routers,
-            ):
-                await self._warm_up(env)
-                section = f"{router_pipeline(processes)} hop"
-                figures += await self._latency_runs(section, env, hop_latency, routers.check_alive)
+            figures += await self._latency_runs(
+                f"{router_pipeline(processes)} hop", partial(self._hop, processes)
+            )
         return figures
 
+    async def _floor(self, workload: Workload, rate: float, name: str) -> Latency:
+        async with self.env(f"latency-floor-{name}") as env:
+            return await broker_floor(env, workload, rate)
+
+    async def _hop(self, processes: int, workload: Workload, rate: float, name: str) -> Latency:
+        async with (
+            self.env(f"latency-{processes}-{name}") as env,
+            env.routers(processes, "router-latency") as routers,
+        ):
+            await self._warm_up(env)
+            result = await hop_latency(env, workload, rate)
+            routers.check_alive()
+            return result
+
     async def _latency_runs(
-        self,
-        section: str,
-        env: BenchEnv,
-        measure: Callable[[BenchEnv, Workload, float], Awaitable[Latency]],
-        after_run: Callable[[], None] = lambda: None,
+        self, section: str, measure: Callable[[Workload, float, str], Awaitable[Latency]]
     ) -> list[Figure]:
-        """Run *measure* at every latency rate, ``runs`` times each, on fresh vacancies."""
+        """Run *measure* at every latency rate, ``runs`` times each, on fresh vacancies
+        (it is given a name for the pass's logs)."""
         figures = []
         for rate in self.options.latency_rates:
             count = max(int(rate * self.options.latency_seconds), 10)
             results = []
-            for _ in range(self.options.runs):
+            for run in range(self.options.runs):
                 workload = vacancies(self.codec, self.catalog, count, self.now_ms)
-                results.append(await measure(env, workload, rate))
-                after_run()
+                results.append(await measure(workload, rate, f"{rate}-{run}"))
             figures += _latency_figures(section, f"{rate} ev/s", results)
         return figures
 

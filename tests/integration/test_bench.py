@@ -56,3 +56,18 @@ async def test_every_section_runs_on_a_tiny_workload() -> None:
     cpu_free = [figure for figure in figures if figure.unit != "µs"]
     assert all(figure.value > 0 for figure in cpu_free)
     assert all(figure.value >= 0 for figure in figures)
+
+
+async def test_each_latency_pass_has_a_broker_and_router_of_its_own(tmp_path) -> None:
+    # the embedded broker's fetches slow down as its partitions fill, so a pass run on the
+    # broker an earlier pass filled would measure that growth rather than the router
+    options = BenchOptions(
+        runs=2, latency_seconds=0.5, sections=("latency",), router_processes=(1,)
+    )
+    figures = await run_suite(options, HubSettings(), work_dir=tmp_path)
+    assert {f.section for f in figures} == {"broker floor (30 topics read)", "router hop"}
+    assert all(f.runs == 2 for f in figures)
+    passes = sorted(path.name for path in tmp_path.iterdir() if path.is_dir())
+    assert passes == [f"latency-1-{rate}-{run}" for rate in (100, 1000) for run in (0, 1)]
+    for name in passes:
+        assert (tmp_path / name / "router-latency.log").exists()
