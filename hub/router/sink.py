@@ -92,8 +92,23 @@ class BatchSink:
         return futures
 
     @staticmethod
-    def _append(batch: object, record: OutputRecord) -> bool:
-        appended = batch.append(  # type: ignore[attr-defined]
-            key=record.key, value=record.value, timestamp=None, headers=record.headers
+    def _append(batch: BatchBuilder, record: OutputRecord) -> bool:
+        """Append *record*; False if the batch is full.
+
+        Goes to the batch's record builder (aiokafka's C extension) directly: the
+        ``BatchBuilder.append`` wrapper around it (keyword arguments, serialisers the
+        router has none of) cost 1.3 of 3.3 µs per record, and the router appends about
+        eight records per vacancy. It does what the wrapper does: the builder numbers
+        the records by ``_relative_offset``, which counts them.
+        """
+        appended = batch._builder.append(  # private: see the docstring
+            batch._relative_offset,
+            None,  # the time of appending
+            record.key,
+            record.value,
+            record.headers,
         )
-        return appended is not None
+        if appended is None:
+            return False
+        batch._relative_offset += 1
+        return True

@@ -58,3 +58,46 @@ async def test_batches_are_sent_without_waiting_for_the_producers_linger(
         assert sorted(values) == sorted(output.value for output in outputs)
     finally:
         await consumer.stop()
+
+
+async def test_a_slice_larger_than_a_batch_arrives_whole_and_in_order(
+    kafka_bootstrap: str, unique_topic: str
+) -> None:
+    """Records beyond one batch start the next; each keeps its key, value and headers,
+    and a partition's records keep the order they were handed over in."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(unique_topic, 1, 1)])
+    finally:
+        await admin.close()
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, max_batch_size=2_000)
+    await producer.start()
+    try:
+        sink = BatchSink(producer, batch_bytes=2_000)
+        outputs = [
+            OutputRecord(unique_topic, b"key %d" % n, b"v" * 100 + b"%d" % n, [("n", b"%d" % n)])
+            for n in range(60)
+        ]
+        futures = await sink.send(outputs)
+        assert len(futures) > 2  # 60 records of ~150 bytes do not fit one 2 KB batch
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest", fetch_max_wait_ms=50
+    )
+    await consumer.start()
+    try:
+        consumer.assign([TopicPartition(unique_topic, 0)])
+        received = []
+        async with asyncio.timeout(20):
+            while len(received) < len(outputs):
+                batch = await consumer.getmany(timeout_ms=500)
+                received += [record for records in batch.values() for record in records]
+        assert [r.offset for r in received] == list(range(len(outputs)))
+        assert [(r.key, r.value, list(r.headers)) for r in received] == [
+            (o.key, o.value, o.headers) for o in outputs
+        ]
+    finally:
+        await consumer.stop()
