@@ -25,6 +25,7 @@
     ├── DeployError                  hub.deploy.exceptions
     ├── BenchError                   hub.bench.exceptions
     │   └── BenchTimeoutError
+    │       └── BenchStallError
     └── ConnectorError               connectors.base.exceptions
         ├── MappingError
         ├── UpstreamUnavailableError (retriable)

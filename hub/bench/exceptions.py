@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hub.exceptions import HubError
 
-__all__ = ["BenchError", "BenchTimeoutError"]
+__all__ = ["BenchError", "BenchStallError", "BenchTimeoutError"]
 
 
 class BenchError(HubError):
@@ -13,3 +13,8 @@ class BenchError(HubError):
 
 class BenchTimeoutError(BenchError):
     """Raised when the expected outputs did not all appear in time."""
+
+
+class BenchStallError(BenchTimeoutError):
+    """Raised when outputs stopped arriving long before the pass's time was up: the
+    pipeline is stuck rather than slow (the run is worth starting again)."""

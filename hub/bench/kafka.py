@@ -20,7 +20,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from hub.bench.exceptions import BenchError, BenchTimeoutError
+from hub.bench.exceptions import BenchError, BenchStallError, BenchTimeoutError
 from hub.bench.workloads import Message
 from hub.codec import Headers
 
@@ -227,6 +227,7 @@ def _count(
     trace_id: str | None,
     start: Mapping[TopicPartition, int],
     timeout_s: float,
+    stall_s: float | None,
     keep_arrivals: bool,
     assigned: Callable[[], None],
     stop: threading.Event,
@@ -254,10 +255,16 @@ def _count(
         )
         assigned()
         arrivals = tally.arrivals
+        progressed = time.monotonic()
         while tally.count < expected and not stop.is_set():
-            if time.monotonic() > deadline:
+            now_monotonic = time.monotonic()
+            if now_monotonic > deadline:
                 raise BenchTimeoutError(
                     f"{tally.count} of {expected} records on {names} after {timeout_s:.0f} s"
+                )
+            if stall_s is not None and now_monotonic - progressed > stall_s:
+                raise BenchStallError(
+                    f"no record on {names} for {stall_s:.0f} s, after {tally.count} of {expected}"
                 )
             # whatever is queued, else wait for the first record to arrive
             batch = consumer.consume(_BATCH, 0) or consumer.consume(1, _WAIT_S)
@@ -273,6 +280,7 @@ def _count(
                     arrivals.setdefault(key, now)
             if counted:
                 tally.add(counted, now)
+                progressed = time.monotonic()
     finally:
         consumer.close()
     return tally
@@ -286,6 +294,7 @@ async def count_outputs(
     trace_id: str | None,
     start: Mapping[TopicPartition, int] | None = None,
     timeout_s: float,
+    stall_s: float | None = None,
     keep_arrivals: bool = False,
     started: asyncio.Event | None = None,
     fetch_wait_ms: int = 5,
@@ -294,7 +303,9 @@ async def count_outputs(
 
     *start* gives where to begin per partition (default: the beginning); records of other
     traces are skipped, so starting a little early, as a short end offset makes one do, is
-    harmless. With *keep_arrivals*, the wall-clock arrival time of each key is kept.
+    harmless. Raises BenchTimeoutError when *timeout_s* has passed, and BenchStallError
+    when no record came for *stall_s* (from the start or the last record counted).
+    With *keep_arrivals*, the wall-clock arrival time of each key is kept.
     *started* is set once the partitions are assigned. *fetch_wait_ms* bounds how late an
     arrival is seen (the embedded broker does not wake a waiting fetch), and costs the
     broker CPU for every partition read each time it elapses. Cancelling stops the reading thread
@@ -318,6 +329,7 @@ async def count_outputs(
             trace_id,
             start or {},
             timeout_s,
+            stall_s,
             keep_arrivals,
             assigned,
             stop,

@@ -47,6 +47,9 @@ log = get_logger(__name__)
 
 PEERS = ("aiokafka", "quixstreams")
 _TIMEOUT_S = 1800.0
+# no output for this long means a stuck pass, not a slow one: the longest wait for a first
+# output is a router reading back a million people's state (about a minute here)
+_STALL_S = 300.0
 # The counters' fetch wait. Each elapsed wait costs the embedded broker CPU for every
 # partition read (an idle reader of 180 partitions polling every 10 ms took 47% of a core
 # here), and the router's outputs span 42 partitions against a baseline's 6; counting
@@ -129,6 +132,7 @@ async def _router_pass(
             trace_id=None,
             start=start,
             timeout_s=_TIMEOUT_S,
+            stall_s=_STALL_S,
             fetch_wait_ms=_COUNT_FETCH_WAIT_MS,
         )
         decisions_read = count_outputs(
@@ -138,6 +142,7 @@ async def _router_pass(
             trace_id=None,
             start=start,
             timeout_s=_TIMEOUT_S,
+            stall_s=_STALL_S,
             fetch_wait_ms=_COUNT_FETCH_WAIT_MS,
         )
         counted = asyncio.ensure_future(asyncio.gather(notices_read, decisions_read))
@@ -159,6 +164,7 @@ async def _peer_pass(process: BenchProcess, env: BenchEnv, sink: str, expected: 
                 expected,
                 trace_id=None,
                 timeout_s=_TIMEOUT_S,
+                stall_s=_STALL_S,
                 fetch_wait_ms=_COUNT_FETCH_WAIT_MS,
             )
         )

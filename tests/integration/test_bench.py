@@ -9,6 +9,10 @@ from __future__ import annotations
 import pytest
 
 from hub.bench import BenchOptions, run_suite
+from hub.bench.environment import BenchEnv
+from hub.bench.exceptions import BenchStallError
+from hub.bench.suite import _Suite
+from hub.bench.throughput import ThroughputRun
 from hub.settings import HubSettings
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
@@ -71,3 +75,16 @@ async def test_each_latency_pass_has_a_broker_and_router_of_its_own(tmp_path) ->
     assert passes == [f"latency-1-{rate}-{run}" for rate in (100, 1000) for run in (0, 1)]
     for name in passes:
         assert (tmp_path / name / "router-latency.log").exists()
+
+
+async def test_a_stalled_run_runs_again_on_a_broker_of_its_own(tmp_path) -> None:
+    suite = _Suite(BenchOptions(), HubSettings(), tmp_path)
+    brokers: list[str] = []
+
+    async def measure(env: BenchEnv) -> ThroughputRun:
+        brokers.append(env.bootstrap)
+        raise BenchStallError(f"stalled on attempt {len(brokers)}")
+
+    with pytest.raises(BenchStallError, match="attempt 2"):
+        await suite.on_fresh_broker("vacancies-0", measure)
+    assert len(set(brokers)) == 2  # once more, and only once, on another broker

@@ -11,7 +11,7 @@ import pytest
 from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from hub.bench.exceptions import BenchError, BenchTimeoutError
+from hub.bench.exceptions import BenchError, BenchStallError, BenchTimeoutError
 from hub.bench.kafka import count_outputs, produce, true_end_offsets
 from hub.bench.workloads import Message, new_trace_id
 
@@ -96,6 +96,33 @@ async def test_gives_up_after_the_timeout(filled: tuple[dict, str, str]) -> None
     options, topic, trace_id = filled
     with pytest.raises(BenchTimeoutError, match=rf"^{OURS} of {OURS + 1} records on \['{topic}'\]"):
         await count_outputs(options, [topic], OURS + 1, trace_id=trace_id, timeout_s=2)
+
+
+async def test_a_stall_is_told_from_slow_progress(filled: tuple[dict, str, str]) -> None:
+    """No record for *stall_s* ends the count long before its timeout; records arriving
+    more often than that, however slowly, do not."""
+    options, topic, trace_id = filled
+    began = time.monotonic()
+    with pytest.raises(
+        BenchStallError, match=rf"^no record on \['{topic}'\] for 2 s, after {OURS} of"
+    ):
+        await count_outputs(options, [topic], OURS + 1, trace_id=trace_id, timeout_s=60, stall_s=2)
+    assert time.monotonic() - began < 20
+    late = [
+        Message(topic, b"late-%d" % i, b"value", "vacancy", f"late-{i}", "VDAB") for i in range(4)
+    ]
+
+    async def trickle() -> None:
+        for message in late:
+            await asyncio.sleep(1.0)
+            await produce(options, [message], lambda m: m.headers(trace_id, 0))
+
+    sending = asyncio.ensure_future(trickle())
+    tally = await count_outputs(
+        options, [topic], OURS + len(late), trace_id=trace_id, timeout_s=60, stall_s=2.5
+    )
+    await sending
+    assert tally.count == OURS + len(late)
 
 
 async def test_cancelling_stops_the_reader_promptly(filled: tuple[dict, str, str]) -> None:
