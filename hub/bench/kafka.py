@@ -20,6 +20,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from hub.audit.reader import Position, TopicReader
 from hub.bench.exceptions import BenchError, BenchStallError, BenchTimeoutError
 from hub.bench.workloads import Message
 from hub.codec import Headers
@@ -128,26 +129,15 @@ async def true_end_offsets(
     options: Mapping[str, Any], topics: Iterable[str]
 ) -> dict[TopicPartition, int]:
     """Return where every partition of *topics* really ends, for topics no one writes to
-    meanwhile: the reported end, then read on until nothing more comes (Tansu reports the
-    start of the last batch). A count from there needs no trace check per record."""
-    ends = await end_offsets(options, topics)
-    if not ends:
-        return ends
-    consumer = AIOKafkaConsumer(enable_auto_commit=False, fetch_max_wait_ms=50, **options)
-    await consumer.start()
-    try:
-        consumer.assign(list(ends))
-        for tp, offset in ends.items():
-            consumer.seek(tp, offset)
-        idle = 0
-        while idle < 2:
-            batch = await consumer.getmany(timeout_ms=300)
-            idle = 0 if batch else idle + 1
-            for tp, records in batch.items():
-                ends[tp] = records[-1].offset + 1
-        return ends
-    finally:
-        await consumer.stop()
+    meanwhile: the reported end, moved past the records an auditor's reader finds beyond it
+    (Tansu reports the start of the last batch). A count from there needs no trace check
+    per record."""
+    names = list(topics)
+    ends = await end_offsets(options, names)
+    past_reported_end = Position(offset=2**63 - 1)  # starts each partition at its reported end
+    async for record in TopicReader(options).read(names, start=past_reported_end):
+        ends[TopicPartition(record.topic, record.partition)] = record.offset + 1
+    return ends
 
 
 async def committed(

@@ -141,10 +141,8 @@ class _EventMemo:
         self.filters: dict[str, _Verdict] = {}
         self.minimised: dict[tuple[Any, ...], Minimised] = {}
         # the state records known at the event's time, oldest first, for every destination
-        self.consents = _current(state.consents, event.time_ms) if state.consents else []
-        self.registrations = (
-            _current(state.registrations, event.time_ms) if state.registrations else []
-        )
+        self.consents = _current(state.consents, event.time_ms)
+        self.registrations = _current(state.registrations, event.time_ms)
 
 
 class _Verdict(NamedTuple):
@@ -308,6 +306,8 @@ def _check_basis(
 
 def _current(records: tuple[StateRecord, ...], time_ms: int) -> list[StateRecord]:
     """Return the records known at *time_ms*, oldest first."""
+    if not records:  # most events (every vacancy) come without state: no list, no sort
+        return []
     known = [r for r in records if int(r.record.get("recorded_at", 0)) <= time_ms]
     return sorted(known, key=lambda r: (r.record.get("recorded_at", 0), r.ref))
 

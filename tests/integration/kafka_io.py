@@ -1,4 +1,5 @@
-"""Reading topics in tests: group-less, from the beginning, until a condition holds."""
+"""Topics in tests: creating one, reading group-less from the beginning until a condition
+holds, producing as a service system would."""
 
 from __future__ import annotations
 
@@ -6,8 +7,19 @@ import asyncio
 from collections.abc import Callable, Iterable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from hub.partitions import topic_partitions
+
+
+async def create_topic(bootstrap: str, topic: str, partitions: int) -> None:
+    """Create *topic* with *partitions* partitions (replication 1)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(topic, partitions, 1)])
+    finally:
+        await admin.close()
 
 
 async def read_until(

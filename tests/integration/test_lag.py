@@ -17,9 +17,9 @@ from pathlib import Path
 import confluent_kafka
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from hub.lag import GroupLag, LagMonitor, MonitorSettings, OffsetReader, Status
+from tests.integration.kafka_io import create_topic
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 
@@ -28,12 +28,7 @@ PARTITIONS = 3
 
 @pytest.fixture
 async def topic(kafka_bootstrap: str, unique_topic: str) -> str:
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(unique_topic, PARTITIONS, 1)])
-    finally:
-        await admin.close()
+    await create_topic(kafka_bootstrap, unique_topic, PARTITIONS)
     return unique_topic
 
 

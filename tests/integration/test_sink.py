@@ -6,42 +6,15 @@ import asyncio
 import time
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka import AIOKafkaProducer
 
 from hub.router.records import OutputRecord
 from hub.router.sink import BatchSink
+from tests.integration.kafka_io import create_topic, read_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 
 LINGER_S = 5.0
-
-
-async def _create_topic(bootstrap: str, topic: str, partitions: int) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(topic, partitions, 1)])
-    finally:
-        await admin.close()
-
-
-async def _read(bootstrap: str, partitions: list[TopicPartition], count: int) -> list:
-    """Return the first *count* records of *partitions*, in the order they are fetched."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, auto_offset_reset="earliest", fetch_max_wait_ms=50
-    )
-    await consumer.start()
-    try:
-        consumer.assign(partitions)
-        received: list = []
-        async with asyncio.timeout(20):
-            while len(received) < count:
-                batch = await consumer.getmany(timeout_ms=500)
-                received += [record for records in batch.values() for record in records]
-        return received
-    finally:
-        await consumer.stop()
 
 
 async def test_batches_are_sent_without_waiting_for_the_producers_linger(
@@ -49,7 +22,7 @@ async def test_batches_are_sent_without_waiting_for_the_producers_linger(
 ) -> None:
     """A producer lingering 5 s would hold an open batch that long; the sink's batches are
     complete when handed over, so the broker has them well before."""
-    await _create_topic(kafka_bootstrap, unique_topic, 2)
+    await create_topic(kafka_bootstrap, unique_topic, 2)
     producer = AIOKafkaProducer(
         bootstrap_servers=kafka_bootstrap, linger_ms=int(LINGER_S * 1000), max_batch_size=100_000
     )
@@ -65,8 +38,7 @@ async def test_batches_are_sent_without_waiting_for_the_producers_linger(
         assert time.monotonic() - began < LINGER_S / 2
     finally:
         await producer.stop()
-    partitions = [TopicPartition(unique_topic, p) for p in (0, 1)]
-    received = await _read(kafka_bootstrap, partitions, len(outputs))
+    received = await read_until(kafka_bootstrap, [unique_topic], lambda r: len(r) >= len(outputs))
     assert sorted(r.value for r in received) == sorted(output.value for output in outputs)
 
 
@@ -75,7 +47,7 @@ async def test_a_slice_larger_than_a_batch_arrives_whole_and_in_order(
 ) -> None:
     """Records beyond one batch start the next; each keeps its key, value and headers,
     and a partition's records keep the order they were handed over in."""
-    await _create_topic(kafka_bootstrap, unique_topic, 1)
+    await create_topic(kafka_bootstrap, unique_topic, 1)
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, max_batch_size=2_000)
     await producer.start()
     try:
@@ -89,7 +61,7 @@ async def test_a_slice_larger_than_a_batch_arrives_whole_and_in_order(
         await asyncio.gather(*futures)
     finally:
         await producer.stop()
-    received = await _read(kafka_bootstrap, [TopicPartition(unique_topic, 0)], len(outputs))
+    received = await read_until(kafka_bootstrap, [unique_topic], lambda r: len(r) >= len(outputs))
     assert [r.offset for r in received] == list(range(len(outputs)))
     assert [(r.key, r.value, list(r.headers)) for r in received] == [
         (o.key, o.value, o.headers) for o in outputs
