@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -106,9 +107,15 @@ def _message(
     )
 
 
-def vacancies(codec: AvroCodec, catalog: Catalog, count: int, now_ms: int) -> Workload:
-    """Return *count* vacancies of about 1 KB, spread over every service."""
-    services = list(catalog.services)
+def vacancies(
+    codec: AvroCodec,
+    catalog: Catalog,
+    count: int,
+    now_ms: int,
+    sources: Sequence[str] | None = None,
+) -> Workload:
+    """Return *count* vacancies of about 1 KB, spread over *sources* (every service)."""
+    services = list(sources or catalog.services)
     fakes = {code: FakeData(code, seed=11) for code in services}
     messages = []
     for index in range(count):
