@@ -52,8 +52,15 @@ class _Watched(Lifecycle):
                 await asyncio.wait({work}, timeout=0.5)
         except BaseException:
             work.cancel()
+            work.add_done_callback(_retrieved)  # cancelled by this failure: nothing to report
             raise
         work.result()
+
+
+def _retrieved(work: asyncio.Future) -> None:
+    """Mark the outcome of *work* as seen, so asyncio does not log it as never retrieved."""
+    if not work.cancelled():
+        work.exception()
 
 
 class BenchProcess(_Watched):
