@@ -29,11 +29,10 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from hub.bench.environment import BenchEnv
 from hub.bench.kafka import count_outputs, end_offsets, fast_producer
-from hub.bench.workloads import Message, Workload, new_trace_id
-from hub.catalog import Catalog
+from hub.bench.workloads import Message, Workload, decision_inboxes, new_trace_id
 from hub.logging import get_logger
 
-__all__ = ["Latency", "broker_floor", "decision_inboxes", "hop_latency", "percentiles"]
+__all__ = ["Latency", "broker_floor", "hop_latency", "percentiles"]
 
 log = get_logger(__name__)
 
@@ -56,13 +55,6 @@ def percentiles(samples_ms: Sequence[float]) -> Latency:
         return Latency(only, only, len(samples_ms))
     cuts = statistics.quantiles(samples_ms, n=100, method="inclusive")
     return Latency(cuts[49], cuts[98], len(samples_ms))
-
-
-def decision_inboxes(catalog: Catalog, workload: Workload) -> list[str]:
-    """Return the decision inboxes of the services that sent *workload*: where the router
-    writes the notices about its events, and all a probe of them needs to read."""
-    senders = sorted({message.source for message in workload.messages})
-    return [catalog.service_topic(sender, "in", "decision").name for sender in senders]
 
 
 async def hop_latency(env: BenchEnv, workload: Workload, rate: float) -> Latency:

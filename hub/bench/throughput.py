@@ -30,7 +30,7 @@ from hub.bench.kafka import (
     true_end_offsets,
 )
 from hub.bench.processes import BenchProcess
-from hub.bench.workloads import Workload, new_trace_id
+from hub.bench.workloads import Workload, decision_inboxes, new_trace_id
 from hub.logging import get_logger
 from hub.router import AUDIT_TOPIC
 
@@ -113,7 +113,7 @@ async def _router_pass(
     trace_id = new_trace_id()
     await produce(env.options, workload.messages, lambda m: m.headers(trace_id, now_ms))
     services = list(env.catalog.services)
-    notices = [env.catalog.service_topic(s, "in", "decision").name for s in services]
+    notices = decision_inboxes(env.catalog, workload)
     # from the true end, so that every record counted is this pass's without reading its
     # headers: that took the counter a sixth of its CPU, which the two-process router
     # shares two cores with (a baseline's counter reads a fresh topic and never had it)

@@ -23,6 +23,7 @@ __all__ = [
     "Message",
     "Workload",
     "consent_state",
+    "decision_inboxes",
     "new_trace_id",
     "personal",
     "subject_key",
@@ -91,6 +92,13 @@ class Workload:
     def data_events(self) -> int:
         """Return how many events get decisions (vacancies, profiles, feedback)."""
         return sum(1 for m in self.messages if m.event_type in DATA_TYPES)
+
+
+def decision_inboxes(catalog: Catalog, workload: Workload) -> list[str]:
+    """Return the decision inboxes of the services that sent *workload*: where the router
+    writes the notices about its events, and all a reader of them needs to read."""
+    senders = sorted({message.source for message in workload.messages})
+    return [catalog.service_topic(sender, "in", "decision").name for sender in senders]
 
 
 def _message(

@@ -9,11 +9,12 @@ import time
 
 import pytest
 from aiokafka import TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import AIOKafkaAdminClient
 
 from hub.bench.exceptions import BenchError, BenchStallError, BenchTimeoutError
 from hub.bench.kafka import count_outputs, produce, true_end_offsets
 from hub.bench.workloads import Message, new_trace_id
+from tests.integration.kafka_io import create_topic
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
@@ -26,12 +27,7 @@ OTHERS = 100
 async def filled(kafka_bootstrap: str, unique_topic: str) -> tuple[dict, str, str]:
     """A topic holding OURS records of one trace interleaved with OTHERS of another."""
     options = {"bootstrap_servers": kafka_bootstrap}
-    admin = AIOKafkaAdminClient(**options)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(unique_topic, PARTITIONS, 1)])
-    finally:
-        await admin.close()
+    await create_topic(kafka_bootstrap, unique_topic, PARTITIONS)
     ours, other = new_trace_id(), new_trace_id()
     messages = [
         Message(unique_topic, f"key-{i}".encode(), b"value", "vacancy", f"event-{i}", "VDAB")

@@ -7,8 +7,7 @@ import time
 import pytest
 
 from hub import paths
-from hub.bench.latency import decision_inboxes
-from hub.bench.workloads import vacancies
+from hub.bench.workloads import decision_inboxes, vacancies
 from hub.catalog import Catalog, load_catalog
 from hub.codec import AvroCodec, SchemaStore
 
