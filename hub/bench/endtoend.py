@@ -11,6 +11,7 @@ import asyncio
 import re
 import time
 from contextlib import AsyncExitStack
+from typing import Self
 
 import httpx
 
@@ -19,11 +20,8 @@ from hub.bench.environment import BenchEnv
 from hub.bench.exceptions import BenchTimeoutError
 from hub.bench.latency import Latency, percentiles
 from hub.broker.process import free_port
-from hub.logging import get_logger
 
 __all__ = ["EndToEnd"]
-
-log = get_logger(__name__)
 
 _SENDER, _RECEIVER = "VDAB", "FOREM"
 _POLL_S = 0.02
@@ -37,7 +35,7 @@ class EndToEnd:
         self._stack = AsyncExitStack()
         self.urls: dict[str, str] = {}
 
-    async def __aenter__(self) -> EndToEnd:
+    async def __aenter__(self) -> Self:
         env = self._env
         try:
             await self._stack.enter_async_context(env.router("router-e2e"))
@@ -103,9 +101,7 @@ class EndToEnd:
                 answer.raise_for_status()
         received = await self._received(tag, count, timeout_s)
         samples = [(received[i] - at) * 1000 for i, at in posted.items() if i in received]
-        result = percentiles(samples)
-        log.info("e2e_latency_measured", rate=rate, p50_ms=result.p50_ms, p99_ms=result.p99_ms)
-        return result
+        return percentiles(samples)
 
     async def _received(self, tag: str, count: int, timeout_s: float) -> dict[str, float]:
         """Return {vacancy id: receive time} at Le Forem once all *count* arrived."""

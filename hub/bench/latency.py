@@ -30,11 +30,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from hub.bench.environment import BenchEnv
 from hub.bench.kafka import count_outputs, end_offsets, fast_producer
 from hub.bench.workloads import Message, Workload, decision_inboxes, new_trace_id
-from hub.logging import get_logger
 
 __all__ = ["Latency", "broker_floor", "hop_latency", "percentiles"]
-
-log = get_logger(__name__)
 
 _TICK_S = 0.01
 
@@ -78,9 +75,7 @@ async def hop_latency(env: BenchEnv, workload: Workload, rate: float) -> Latency
     sent = await _send_paced(env, workload.messages, rate, trace_id)
     tally = await arrivals
     samples = [(tally.arrivals[key] - at) * 1000 for key, at in sent.items()]
-    result = percentiles(samples)
-    log.info("hop_latency_measured", rate=rate, p50_ms=result.p50_ms, p99_ms=result.p99_ms)
-    return result
+    return percentiles(samples)
 
 
 async def broker_floor(env: BenchEnv, workload: Workload, rate: float) -> Latency:
@@ -122,9 +117,7 @@ async def broker_floor(env: BenchEnv, workload: Workload, rate: float) -> Latenc
             reading.cancel()
     finally:
         await consumer.stop()
-    result = percentiles([(arrivals[key] - at) * 1000 for key, at in sent.items()])
-    log.info("broker_floor_measured", rate=rate, p50_ms=result.p50_ms, p99_ms=result.p99_ms)
-    return result
+    return percentiles([(arrivals[key] - at) * 1000 for key, at in sent.items()])
 
 
 async def _send_paced(

@@ -225,7 +225,9 @@ class _Suite:
 
     async def _floor(self, workload: Workload, rate: float, name: str) -> Latency:
         async with self.env(f"latency-floor-{name}") as env:
-            return await broker_floor(env, workload, rate)
+            result = await broker_floor(env, workload, rate)
+        _log_latency("broker_floor_measured", rate, result)
+        return result
 
     async def _hop(self, processes: int, workload: Workload, rate: float, name: str) -> Latency:
         async with (
@@ -235,7 +237,8 @@ class _Suite:
             await self._warm_up(env)
             result = await hop_latency(env, workload, rate)
             routers.check_alive()
-            return result
+        _log_latency("hop_latency_measured", rate, result, router_processes=processes)
+        return result
 
     async def _latency_runs(
         self, section: str, measure: Callable[[Workload, float, str], Awaitable[Latency]]
@@ -253,8 +256,11 @@ class _Suite:
         return figures
 
     async def _warm_up(self, env: BenchEnv) -> None:
-        """Wait until the router has joined and routes: a few events through it."""
-        await hop_latency(env, self._latency_workload(20), 100)
+        """Wait until the router has joined and routes: a few events through it (their
+        latency holds the join, so it is logged apart from the measured passes)."""
+        _log_latency(
+            "router_warmed_up", 100, await hop_latency(env, self._latency_workload(20), 100)
+        )
 
     def _latency_workload(self, count: int) -> Workload:
         """Return *count* fresh vacancies from the latency senders."""
@@ -263,10 +269,13 @@ class _Suite:
     async def e2e(self) -> list[Figure]:
         count = max(int(self.options.e2e_rate * self.options.latency_seconds), 10)
         async with self.env("e2e") as env, EndToEnd(env) as flow:
-            await flow.measure(self.options.e2e_rate, 10)  # warm-up: joins, first polls
-            results = [
-                await flow.measure(self.options.e2e_rate, count) for _ in range(self.options.runs)
-            ]
+            rate = self.options.e2e_rate
+            # warm-up: the connectors' joins and first polls
+            _log_latency("e2e_warmed_up", rate, await flow.measure(rate, 10))
+            results = []
+            for _ in range(self.options.runs):
+                results.append(await flow.measure(rate, count))
+                _log_latency("e2e_latency_measured", rate, results[-1])
         return _latency_figures("end to end", f"{self.options.e2e_rate} ev/s", results)
 
     async def audit(self) -> list[Figure]:
@@ -326,6 +335,13 @@ class _Suite:
                     )
                 )
         return figures
+
+
+def _log_latency(event: str, rate: float, result: Latency, **context: object) -> None:
+    """Log one latency pass; the suite logs, so a warm-up is told apart from a measurement."""
+    log.info(
+        event, rate=rate, p50_ms=result.p50_ms, p99_ms=result.p99_ms, events=result.count, **context
+    )
 
 
 def _latency_figures(section: str, label: str, results: list) -> list[Figure]:

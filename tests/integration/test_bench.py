@@ -6,7 +6,13 @@ anything; the test checks that every section runs to the end and reports its fig
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
+import structlog
+from structlog.testing import capture_logs
 
 from hub.bench import BenchOptions, run_suite
 from hub.bench.environment import BenchEnv
@@ -68,13 +74,33 @@ async def test_each_latency_pass_has_a_broker_and_router_of_its_own(tmp_path) ->
     options = BenchOptions(
         runs=2, latency_seconds=0.5, sections=("latency",), router_processes=(1,)
     )
-    figures = await run_suite(options, HubSettings(), work_dir=tmp_path)
+    with _info_logs(), capture_logs() as logs:
+        figures = await run_suite(options, HubSettings(), work_dir=tmp_path)
     assert {f.section for f in figures} == {"broker floor (30 topics read)", "router hop"}
     assert all(f.runs == 2 for f in figures)
     passes = sorted(path.name for path in tmp_path.iterdir() if path.is_dir())
     assert passes == [f"latency-1-{rate}-{run}" for rate in (100, 1000) for run in (0, 1)]
     for name in passes:
         assert (tmp_path / name / "router-latency.log").exists()
+    # a warm-up's latency holds the router's join: it is logged, but not as a measured pass
+    events = [entry["event"] for entry in logs]
+    assert events.count("router_warmed_up") == 4
+    measured = [entry for entry in logs if entry["event"] == "hop_latency_measured"]
+    assert [(entry["rate"], entry["router_processes"]) for entry in measured] == [
+        (rate, 1) for rate in (100, 1000) for _ in (0, 1)
+    ]
+    assert events.count("broker_floor_measured") == 4
+
+
+@contextmanager
+def _info_logs() -> Iterator[None]:
+    """Let INFO through for one test (the suite's logs are quieted to WARNING)."""
+    wrapper = structlog.get_config()["wrapper_class"]
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
+    try:
+        yield
+    finally:
+        structlog.configure(wrapper_class=wrapper)
 
 
 async def test_a_stalled_run_runs_again_on_a_broker_of_its_own(tmp_path) -> None:
