@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from rich.table import Table
 
@@ -11,26 +11,47 @@ from hub.bench.suite import Figure
 __all__ = ["figures_table"]
 
 
+def _number(value: float, unit: str) -> str:
+    return f"{value:,.0f}" if unit in ("ev/s", "rec/s", "µs") else f"{value:,.1f}"
+
+
+def _spread(values: Sequence[float], unit: str) -> str:
+    """Return the lowest and the highest run, or nothing for a single run: on a shared
+    machine a median says little without how far its runs lie apart."""
+    if len(values) < 2:
+        return ""
+    return f"{_number(min(values), unit)}–{_number(max(values), unit)}"
+
+
 def _value(figure: Figure) -> str:
-    if figure.unit in ("ev/s", "rec/s", "µs"):
-        return f"{figure.value:,.0f} {figure.unit}"
-    return f"{figure.value:,.1f} {figure.unit}"
+    return f"{_number(figure.value, figure.unit)} {figure.unit}"
 
 
 def _ratios(figure: Figure) -> str:
-    return ", ".join(f"{ratio:.2f}x {peer}" for peer, ratio in figure.ratios.items())
+    parts = []
+    for peer, ratios in figure.ratio_samples.items():
+        spread = f" ({min(ratios):.2f}–{max(ratios):.2f})" if len(ratios) > 1 else ""
+        parts.append(f"{figure.ratios[peer]:.2f}x {peer}{spread}")
+    return ", ".join(parts)
 
 
 def figures_table(figures: Iterable[Figure], title: str) -> Table:
-    """Return a table with one row per figure: section, measure, median, ratios, runs."""
+    """Return a table with one row per figure: section, measure, median, the lowest and
+    highest run, the ratios to the peers (median, lowest–highest) and the number of runs."""
     table = Table(title=title)
     table.add_column("section")
     table.add_column("measure")
     table.add_column("median", justify="right")
+    table.add_column("runs from–to", justify="right")
     table.add_column("ratio (same run)")
     table.add_column("runs", justify="right")
     for figure in figures:
         table.add_row(
-            figure.section, figure.measure, _value(figure), _ratios(figure), str(figure.runs)
+            figure.section,
+            figure.measure,
+            _value(figure),
+            _spread(figure.samples, figure.unit),
+            _ratios(figure),
+            str(figure.runs),
         )
     return table

@@ -70,14 +70,30 @@ class BenchOptions:
 
 @dataclass(frozen=True)
 class Figure:
-    """One row of the result table."""
+    """One row of the result table: a measure in each run, shown as the median; the runs
+    are kept so the table can show how far they spread on a shared machine."""
 
     section: str
     measure: str
-    value: float
+    samples: tuple[float, ...]
     unit: str
-    ratios: dict[str, float] = field(default_factory=dict)
-    runs: int = 1
+    # per peer, the ratio of each run that measured both
+    ratio_samples: dict[str, tuple[float, ...]] = field(default_factory=dict)
+
+    @property
+    def value(self) -> float:
+        """Return the median of the runs."""
+        return _median(list(self.samples))
+
+    @property
+    def runs(self) -> int:
+        """Return how many runs the figure is the median of."""
+        return len(self.samples)
+
+    @property
+    def ratios(self) -> dict[str, float]:
+        """Return the median ratio to each peer."""
+        return {peer: _median(list(ratios)) for peer, ratios in self.ratio_samples.items()}
 
 
 def _median(values: list[float]) -> float:
@@ -90,33 +106,21 @@ def _throughput_figures(section: str, runs: list[ThroughputRun]) -> list[Figure]
     pipelines = list(dict.fromkeys(name for run in runs for name in run.rates))
     figures = []
     for pipeline in pipelines:
-        values = [run.rates[pipeline] for run in runs if pipeline in run.rates]
+        values = tuple(run.rates[pipeline] for run in runs if pipeline in run.rates)
         ratios = {}
         if pipeline not in PEERS:
             for peer in PEERS:
-                per_run = [r.rates[pipeline] / r.rates[peer] for r in runs if peer in r.rates]
+                per_run = tuple(r.rates[pipeline] / r.rates[peer] for r in runs if peer in r.rates)
                 if per_run:
-                    ratios[peer] = _median(per_run)
-        figures.append(
-            Figure(section, f"{pipeline} throughput", _median(values), "ev/s", ratios, len(values))
-        )
+                    ratios[peer] = per_run
+        figures.append(Figure(section, f"{pipeline} throughput", values, "ev/s", ratios))
     for pipeline in pipelines:
         cpu = [run.cpu[pipeline] for run in runs if pipeline in run.cpu]
-        own = [c.own_us for c in cpu]
-        figures.append(
-            Figure(section, f"{pipeline} CPU per event", _median(own), "µs", runs=len(own))
-        )
-        broker = [c.broker_us for c in cpu if c.broker_us is not None]
+        own = tuple(c.own_us for c in cpu)
+        figures.append(Figure(section, f"{pipeline} CPU per event", own, "µs"))
+        broker = tuple(c.broker_us for c in cpu if c.broker_us is not None)
         if broker:
-            figures.append(
-                Figure(
-                    section,
-                    f"broker CPU per {pipeline} event",
-                    _median(broker),
-                    "µs",
-                    runs=len(broker),
-                )
-            )
+            figures.append(Figure(section, f"broker CPU per {pipeline} event", broker, "µs"))
     return figures
 
 
@@ -177,15 +181,13 @@ class _Suite:
             # joining its group after two replicas had left it was seen to wait for good
             # (Tansu 0.6.0 kept the group in an unknown state), so each run loads the state
             runs.append(await self.on_fresh_broker(f"personal-{run}", loaded_and_measured))
-        rss = _median([run.router_rss_mb for run in runs])
         return [
             *_throughput_figures("personal (b)", runs),
             Figure(
                 "personal (b)",
                 f"router peak RSS, {self.options.subjects:,} subjects' state",
-                rss,
+                tuple(run.router_rss_mb for run in runs),
                 "MB",
-                runs=len(runs),
             ),
         ]
 
@@ -288,20 +290,8 @@ class _Suite:
             ]
         decisions = self.options.audit_events * (len(self.catalog.services) - 1)
         return [
-            Figure(
-                "audit",
-                f"replay, {decisions:,} decisions",
-                _median(replays),
-                "rec/s",
-                runs=len(replays),
-            ),
-            Figure(
-                "audit",
-                f"verify, {decisions:,} decisions",
-                _median(verifies),
-                "rec/s",
-                runs=len(verifies),
-            ),
+            Figure("audit", f"replay, {decisions:,} decisions", tuple(replays), "rec/s"),
+            Figure("audit", f"verify, {decisions:,} decisions", tuple(verifies), "rec/s"),
         ]
 
     async def broker(self) -> list[Figure]:
@@ -314,26 +304,11 @@ class _Suite:
         for index, batches in enumerate(holdings):
             points = [run[index] for run in runs]
             held = f"{batches:,} batches in the partition"
-            figures.append(
-                Figure(
-                    "tail read",
-                    f"produce + read back, {held}",
-                    _median([p.round_trip_ms for p in points]),
-                    "ms",
-                    runs=len(points),
-                )
-            )
-            cpu = [p.broker_cpu_us for p in points if p.broker_cpu_us is not None]
+            round_trips = tuple(p.round_trip_ms for p in points)
+            figures.append(Figure("tail read", f"produce + read back, {held}", round_trips, "ms"))
+            cpu = tuple(p.broker_cpu_us for p in points if p.broker_cpu_us is not None)
             if cpu:
-                figures.append(
-                    Figure(
-                        "tail read",
-                        f"broker CPU per record, {held}",
-                        _median(cpu),
-                        "µs",
-                        runs=len(cpu),
-                    )
-                )
+                figures.append(Figure("tail read", f"broker CPU per record, {held}", cpu, "µs"))
         return figures
 
 
@@ -344,22 +319,10 @@ def _log_latency(event: str, rate: float, result: Latency, **context: object) ->
     )
 
 
-def _latency_figures(section: str, label: str, results: list) -> list[Figure]:
+def _latency_figures(section: str, label: str, results: list[Latency]) -> list[Figure]:
     return [
-        Figure(
-            section,
-            f"p50 at {label}",
-            _median([r.p50_ms for r in results]),
-            "ms",
-            runs=len(results),
-        ),
-        Figure(
-            section,
-            f"p99 at {label}",
-            _median([r.p99_ms for r in results]),
-            "ms",
-            runs=len(results),
-        ),
+        Figure(section, f"p50 at {label}", tuple(r.p50_ms for r in results), "ms"),
+        Figure(section, f"p99 at {label}", tuple(r.p99_ms for r in results), "ms"),
     ]
 
 
