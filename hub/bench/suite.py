@@ -12,7 +12,7 @@ import os
 import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -83,7 +83,7 @@ class Figure:
     @property
     def value(self) -> float:
         """Return the median of the runs."""
-        return _median(list(self.samples))
+        return _median(self.samples)
 
     @property
     def runs(self) -> int:
@@ -93,10 +93,10 @@ class Figure:
     @property
     def ratios(self) -> dict[str, float]:
         """Return the median ratio to each peer."""
-        return {peer: _median(list(ratios)) for peer, ratios in self.ratio_samples.items()}
+        return {peer: _median(ratios) for peer, ratios in self.ratio_samples.items()}
 
 
-def _median(values: list[float]) -> float:
+def _median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else 0.0
 
 
