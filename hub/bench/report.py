@@ -32,19 +32,20 @@ def _ratios(figure: Figure) -> str:
     for peer, ratios in figure.ratio_samples.items():
         spread = f" ({min(ratios):.2f}–{max(ratios):.2f})" if len(ratios) > 1 else ""
         parts.append(f"{figure.ratios[peer]:.2f}x {peer}{spread}")
-    return ", ".join(parts)
+    return "\n".join(parts)
 
 
 def figures_table(figures: Iterable[Figure], title: str) -> Table:
     """Return a table with one row per figure: section, measure, median, the lowest and
     highest run, the ratios to the peers (median, lowest–highest) and the number of runs."""
     table = Table(title=title)
-    table.add_column("section")
-    table.add_column("measure")
-    table.add_column("median", justify="right")
-    table.add_column("runs from–to", justify="right")
-    table.add_column("ratio (same run)")
-    table.add_column("runs", justify="right")
+    # a narrow terminal wraps a cell; folding rather than an ellipsis keeps every digit
+    table.add_column("section", overflow="fold")
+    table.add_column("measure", overflow="fold")
+    table.add_column("median", justify="right", overflow="fold")
+    table.add_column("runs from–to", justify="right", overflow="fold")
+    table.add_column("ratio (same run)", overflow="fold")
+    table.add_column("runs", justify="right", overflow="fold")
     for figure in figures:
         table.add_row(
             figure.section,

@@ -6,10 +6,18 @@ import asyncio
 import signal
 
 import typer
+from rich.table import Table
 
 from hub.cli._common import console, fail_on_hub_error, settings
 
 __all__ = ["bench"]
+
+_FILE_WIDTH = 160  # written to a file or a pipe, the table gets a row per figure
+
+
+def _print(table: Table) -> None:
+    """Print a result table at the terminal's width, or wide enough when redirected."""
+    console.print(table, width=None if console.is_terminal else _FILE_WIDTH)
 
 
 def bench(
@@ -62,7 +70,7 @@ def bench(
         return await run_suite(
             options,
             settings(),
-            on_figures=lambda found: console.print(figures_table(found, "section done")),
+            on_figures=lambda found: _print(figures_table(found, "section done")),
         )
 
     with fail_on_hub_error():
@@ -71,4 +79,4 @@ def bench(
         except asyncio.CancelledError as exc:
             raise typer.Exit(code=143) from exc
     title = f"hub bench: {events:,} events, {subjects:,} subjects, median of {runs} run(s)"
-    console.print(figures_table(figures, title))
+    _print(figures_table(figures, title))
