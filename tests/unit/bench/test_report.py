@@ -51,6 +51,6 @@ def test_a_narrow_terminal_folds_cells_and_loses_no_digit() -> None:
     section, measure, median, spread, ratios, _ = (
         "".join(column) for column in zip(*rows, strict=True)
     )
-    assert "…" not in "".join((section, measure, median, spread, ratios))
+    assert "…" not in f"{section}{measure}{median}{spread}{ratios}"
     assert (median, spread) == ("2,828ev/s", "2,683–3,176")
     assert ratios == "0.67xaiokafka(0.55–0.72)0.59xquixstreams(0.56–0.69)"
