@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 
 from rich.table import Table
 
@@ -15,12 +16,12 @@ def _number(value: float, unit: str) -> str:
     return f"{value:,.0f}" if unit in ("ev/s", "rec/s", "µs") else f"{value:,.1f}"
 
 
-def _spread(values: Sequence[float], unit: str) -> str:
+def _spread(values: Sequence[float], show: Callable[[float], str]) -> str:
     """Return the lowest and the highest run, or nothing for a single run: on a shared
     machine a median says little without how far its runs lie apart."""
     if len(values) < 2:
         return ""
-    return f"{_number(min(values), unit)}–{_number(max(values), unit)}"
+    return f"{show(min(values))}–{show(max(values))}"
 
 
 def _value(figure: Figure) -> str:
@@ -30,8 +31,8 @@ def _value(figure: Figure) -> str:
 def _ratios(figure: Figure) -> str:
     parts = []
     for peer, ratios in figure.ratio_samples.items():
-        spread = f" ({min(ratios):.2f}–{max(ratios):.2f})" if len(ratios) > 1 else ""
-        parts.append(f"{figure.ratios[peer]:.2f}x {peer}{spread}")
+        spread = _spread(ratios, "{:.2f}".format)
+        parts.append(f"{figure.ratios[peer]:.2f}x {peer}" + (f" ({spread})" if spread else ""))
     return "\n".join(parts)
 
 
@@ -51,7 +52,7 @@ def figures_table(figures: Iterable[Figure], title: str) -> Table:
             figure.section,
             figure.measure,
             _value(figure),
-            _spread(figure.samples, figure.unit),
+            _spread(figure.samples, partial(_number, unit=figure.unit)),
             _ratios(figure),
             str(figure.runs),
         )
