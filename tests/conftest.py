@@ -94,8 +94,17 @@ def authenticating_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     url = f"tcp://127.0.0.1:{port}"
     process = ManagedProcess(
         "tansu-authenticating",
-        [resolve_tansu(), "broker", "--listener-url", url, "--advertised-listener-url", url,
-         "--storage-engine", "memory://tansu/", "--authentication"],
+        [
+            resolve_tansu(),
+            "broker",
+            "--listener-url",
+            url,
+            "--advertised-listener-url",
+            url,
+            "--storage-engine",
+            "memory://tansu/",
+            "--authentication",
+        ],
         log_file=tmp_path_factory.mktemp("tansu-auth") / "tansu.log",
     )
     process.start()

@@ -93,7 +93,7 @@ def to_epoch_ms(text: str | None, *, field: str) -> int | None:
     if not text:
         return None
     try:
-        moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(str(text))
     except ValueError as exc:
         raise MappingError(f"{field}: {text!r} is not an ISO date") from exc
     if moment.tzinfo is None:

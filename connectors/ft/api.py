@@ -21,7 +21,7 @@ from connectors.base.client import PesClient
 from connectors.base.exceptions import UpstreamRejectedError
 from connectors.base.ratelimit import TokenBucket
 
-__all__ = ["FranceTravailClient", "PAGE_SIZE", "SCOPE", "SEARCH_PATH", "TOKEN_PATH"]
+__all__ = ["PAGE_SIZE", "SCOPE", "SEARCH_PATH", "TOKEN_PATH", "FranceTravailClient"]
 
 TOKEN_PATH = "/connexion/oauth2/access_token"
 SEARCH_PATH = "/partenaire/offresdemploi/v2/offres/search"

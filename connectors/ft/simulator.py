@@ -95,4 +95,4 @@ async def _search(request: web.Request) -> web.Response:
 def _parse(text: str | None) -> datetime | None:
     if not text:
         return None
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return datetime.fromisoformat(text)

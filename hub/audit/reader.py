@@ -35,7 +35,7 @@ def parse_position(text: str | None) -> Position | None:
         return None
     if text.isdigit():
         return Position(offset=int(text))
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         raise ValueError(f"{text!r} has no time zone; add Z or +01:00")
     return Position(time_ms=int(moment.timestamp() * 1000))

@@ -16,8 +16,17 @@ from typing import Any
 
 from hub.catalog import Catalog
 from hub.codec import AvroCodec, CodecError, SchemaStore
-from hub.policy import AgreementError, AgreementsLibrary, Crosswalk, Decision, PolicyContext
-from hub.policy import RecordRef, StateRecord, SubjectState, decide
+from hub.policy import (
+    AgreementError,
+    AgreementsLibrary,
+    Crosswalk,
+    Decision,
+    PolicyContext,
+    RecordRef,
+    StateRecord,
+    SubjectState,
+    decide,
+)
 from hub.router.build import build_policy_context
 from hub.router.events import InputEvent, read_event
 from hub.router.exceptions import RoutingError

@@ -27,8 +27,20 @@ def _root(
 
 def _register() -> None:
     """Attach the sub-command groups; each lives in its own module."""
-    from hub.cli import audit, bench, broker, codec, connector, deploy, eures, lag, router
-    from hub.cli import schemas, topics, up
+    from hub.cli import (
+        audit,
+        bench,
+        broker,
+        codec,
+        connector,
+        deploy,
+        eures,
+        lag,
+        router,
+        schemas,
+        topics,
+        up,
+    )
 
     app.add_typer(codec.app, name="codec")
     app.add_typer(schemas.app, name="schemas")

@@ -222,6 +222,6 @@ def _explain_invalid(version: SchemaVersion, record: Any, exc: Exception) -> str
     except fastavro.validation.ValidationError as detail:
         problems = "; ".join(str(error) for error in detail.errors) or str(detail)
         return f"record does not fit {version.name}: {problems}"
-    except Exception:  # noqa: BLE001 - validation itself failed; fall back to the writer's error
+    except Exception:  # noqa: BLE001, S110 - validation itself failed; fall back to the writer's error
         pass
     return f"record does not fit {version.name}: {exc}"

@@ -15,7 +15,7 @@ from typing import Any
 
 from hub.policy.exceptions import CrosswalkError
 
-__all__ = ["CROSSWALK_FILE", "Crosswalk", "Occupation", "SCHEME_COLUMNS"]
+__all__ = ["CROSSWALK_FILE", "SCHEME_COLUMNS", "Crosswalk", "Occupation"]
 
 CROSSWALK_FILE = "occupations.csv"
 

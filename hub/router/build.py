@@ -12,8 +12,14 @@ from hub.catalog import Catalog, load_catalog
 from hub.codec import AvroCodec, SchemaStore
 from hub.exceptions import ConfigurationError
 from hub.logging import get_logger
-from hub.policy import Agreements, AgreementsLibrary, Crosswalk, PolicyContext, Pseudonymiser
-from hub.policy import field_defaults
+from hub.policy import (
+    Agreements,
+    AgreementsLibrary,
+    Crosswalk,
+    PolicyContext,
+    Pseudonymiser,
+    field_defaults,
+)
 from hub.router.core import RouterCore
 from hub.router.state import SubjectStore
 

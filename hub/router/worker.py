@@ -92,7 +92,7 @@ def _handle(core: RouterCore, record: InputRecord) -> list[OutputRecord]:
     """Route one record; an unexpected failure is logged and dead-lettered, never fatal."""
     try:
         return core.handle([record])
-    except Exception as exc:  # noqa: BLE001 - the stream must go on; the record is kept
+    except Exception as exc:  # the stream must go on; the record is kept
         log.exception("router_internal_error", topic=record.topic, offset=record.offset)
         return [core.dead_letter(record, exc)]
 

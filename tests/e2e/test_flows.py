@@ -73,11 +73,8 @@ async def _received(url: str, kind: str, predicate, timeout_s: float = 60) -> li
 
 def _about(key: str):
     home, jobseeker_id = key.split(":")
-    return (
-        lambda item: (
-            item.get("payload", {}).get("subject")
-            == {"home_pes": home, "jobseeker_id": jobseeker_id}
-        )
+    return lambda item: (
+        (item.get("payload", {}).get("subject") == {"home_pes": home, "jobseeker_id": jobseeker_id})
         or item.get("subject") == key
     )
 

@@ -41,7 +41,12 @@ def hub(bootstrap: str, *args: str) -> subprocess.CompletedProcess:
         "COLUMNS": "200",
     }
     return subprocess.run(
-        [sys.executable, "-m", "hub", *args], capture_output=True, text=True, env=env, timeout=240
+        [sys.executable, "-m", "hub", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=240,
+        check=False,
     )
 
 

@@ -34,9 +34,7 @@ async def test_the_window_holds_what_a_busy_process_used_and_not_an_idle_one() -
         assert 0.25 <= spinning.seconds_between(first, last) <= 1.1
         assert sleeping.seconds_between(first, last) < 0.05
         # a window inside the samples counts less than the whole of them
-        assert spinning.seconds_between(first, first + 0.2) < spinning.seconds_between(
-            first, last
-        )
+        assert spinning.seconds_between(first, first + 0.2) < spinning.seconds_between(first, last)
 
 
 async def test_a_process_started_again_under_a_new_pid_keeps_adding_up() -> None:

@@ -29,6 +29,7 @@ def hub(
         capture_output=True,
         env={**os.environ, "HUB_LOG_FORMAT": "json", **(env or {})},
         timeout=120,
+        check=False,
     )
 
 

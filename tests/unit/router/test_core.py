@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from itertools import pairwise
 
 from hub.audit import GENESIS_HASH, decision_hash
 from hub.codec import CloudEvent
@@ -54,7 +55,7 @@ def test_decisions_chain_per_audit_partition(core: RouterCore, inputs: Inputs) -
     ]
     decisions = _decoded(core, core.handle(batch), "hub.audit")
     assert decisions[0]["prev_hash"] == GENESIS_HASH
-    for previous, current in zip(decisions, decisions[1:], strict=False):
+    for previous, current in pairwise(decisions):
         assert current["prev_hash"] == previous["hash"]
     for decision in decisions:
         assert decision["hash"] == decision_hash(core.codec, decision)

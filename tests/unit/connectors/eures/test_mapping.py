@@ -266,26 +266,34 @@ BILLION_LAUGHS = """<?xml version="1.0"?>
         ('<Candidate xmlns="http://www.hr-xml.org/3"/>', "PositionOpening"),
         ('<PositionOpening xmlns="http://www.hr-xml.org/3"/>', "DocumentID"),
         (
-            '<PositionOpening xmlns="http://www.hr-xml.org/3"><DocumentID>1</DocumentID>'
-            "</PositionOpening>",
+            (
+                '<PositionOpening xmlns="http://www.hr-xml.org/3"><DocumentID>1</DocumentID>'
+                "</PositionOpening>"
+            ),
             "PositionProfile",
         ),
         (
-            '<PositionOpening xmlns="http://www.hr-xml.org/3"><DocumentID>1</DocumentID>'
-            "<PositionProfile><PositionOpenQuantity>two</PositionOpenQuantity>"
-            "<PositionTitle>Baker</PositionTitle></PositionProfile></PositionOpening>",
+            (
+                '<PositionOpening xmlns="http://www.hr-xml.org/3"><DocumentID>1</DocumentID>'
+                "<PositionProfile><PositionOpenQuantity>two</PositionOpenQuantity>"
+                "<PositionTitle>Baker</PositionTitle></PositionProfile></PositionOpening>"
+            ),
             "PositionOpenQuantity",
         ),
         (
-            '<PositionOpening xmlns="http://www.hr-xml.org/3"><DocumentID>1</DocumentID>'
-            "<PositionProfile><PositionOpenQuantity>1e40</PositionOpenQuantity>"
-            "<PositionTitle>Baker</PositionTitle></PositionProfile></PositionOpening>",
+            (
+                '<PositionOpening xmlns="http://www.hr-xml.org/3"><DocumentID>1</DocumentID>'
+                "<PositionProfile><PositionOpenQuantity>1e40</PositionOpenQuantity>"
+                "<PositionTitle>Baker</PositionTitle></PositionProfile></PositionOpening>"
+            ),
             "PositionOpenQuantity",
         ),
         (
-            '<PositionOpening xmlns="http://www.hr-xml.org/3" validFrom="01/02/2026">'
-            "<DocumentID>1</DocumentID><PositionProfile><PositionTitle>Baker</PositionTitle>"
-            "</PositionProfile></PositionOpening>",
+            (
+                '<PositionOpening xmlns="http://www.hr-xml.org/3" validFrom="01/02/2026">'
+                "<DocumentID>1</DocumentID><PositionProfile><PositionTitle>Baker</PositionTitle>"
+                "</PositionProfile></PositionOpening>"
+            ),
             "validFrom",
         ),
     ],
