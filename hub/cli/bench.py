@@ -6,6 +6,7 @@ import asyncio
 import signal
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from hub.cli._common import console, fail_on_hub_error, settings
@@ -16,8 +17,15 @@ _FILE_WIDTH = 160  # written to a file or a pipe, the table gets a row per figur
 
 
 def _print(table: Table) -> None:
-    """Print a result table at the terminal's width, or wide enough when redirected."""
-    console.print(table, width=None if console.is_terminal else _FILE_WIDTH)
+    """Print a result table at the terminal's width, or wide enough when redirected.
+
+    A console prints no wider than its own width (80 columns when not a terminal), so a
+    redirected table goes through a console of the wider width.
+    """
+    if console.is_terminal:
+        console.print(table)
+    else:
+        Console(file=console.file, width=_FILE_WIDTH).print(table)
 
 
 def bench(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.console import Console
 
 from hub.bench.report import figures_table
@@ -54,3 +55,12 @@ def test_a_narrow_terminal_folds_cells_and_loses_no_digit() -> None:
     assert "…" not in f"{section}{measure}{median}{spread}{ratios}"
     assert (median, spread) == ("2,828ev/s", "2,683–3,176")
     assert ratios == "0.67xaiokafka(0.55–0.72)0.59xquixstreams(0.56–0.69)"
+
+
+def test_a_table_written_to_a_file_gets_a_line_per_row(capsys: pytest.CaptureFixture[str]) -> None:
+    from hub.cli.bench import _print
+
+    _print(figures_table([_ROUTER], "t"))
+    body = [line for line in capsys.readouterr().out.splitlines() if line.startswith("│")]
+    assert body[0].split("│")[1:-1][1].strip() == "router throughput"
+    assert "0.67x aiokafka (0.55–0.72)" in body[0]
