@@ -46,10 +46,6 @@ class KafkaSettings(BaseSettings):
         default=10_000,
         description="Consumer-group session timeout; new groups join after about half of it.",
     )
-    max_batch_size: int = Field(
-        default=262_144,
-        description="Producer batch size in bytes (aiokafka's 16 KB default is slow).",
-    )
 
     def client_options(self) -> dict[str, object]:
         """Return the keyword arguments common to aiokafka producers, consumers and admin."""
