@@ -13,6 +13,8 @@ from typing import Literal
 
 import structlog
 
+from hub.exceptions import ConfigurationError
+
 __all__ = ["configure_logging", "get_logger"]
 
 LogFormat = Literal["auto", "json", "console"]
@@ -30,7 +32,9 @@ def configure_logging(level: str = "INFO", fmt: LogFormat = "auto") -> None:
     )
     numeric_level = logging.getLevelName(level.upper())
     if not isinstance(numeric_level, int):
-        numeric_level = logging.INFO
+        raise ConfigurationError(
+            f"log level {level!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL"
+        )
     shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,

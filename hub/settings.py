@@ -6,6 +6,7 @@ upper case) and a description; the README's configuration table lists them.
 
 from __future__ import annotations
 
+import ssl
 from pathlib import Path
 from typing import Literal
 
@@ -13,6 +14,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hub import paths
+from hub.exceptions import ConfigurationError
 
 __all__ = ["HubSettings", "KafkaSettings", "RouterSettings"]
 
@@ -48,30 +50,49 @@ class KafkaSettings(BaseSettings):
     )
 
     def client_options(self) -> dict[str, object]:
-        """Return the keyword arguments common to aiokafka producers, consumers and admin."""
-        if not self.bootstrap_servers:
-            from hub.exceptions import ConfigurationError
+        """Return the keyword arguments common to aiokafka producers, consumers and admin.
 
+        Raises:
+            ConfigurationError: no bootstrap servers, SASL settings that the protocol would
+                ignore or that lack a user or password, or a CA bundle that cannot be read.
+        """
+        if not self.bootstrap_servers:
             raise ConfigurationError(
-                "no Kafka bootstrap servers: set HUB_BOOTSTRAP_SERVERS or start the embedded broker"
+                "no Kafka bootstrap servers: set HUB_BOOTSTRAP_SERVERS "
+                "(127.0.0.1:9092 for the embedded broker `hub up` starts)"
             )
         options: dict[str, object] = {
             "bootstrap_servers": self.bootstrap_servers,
             "security_protocol": self.security_protocol,
         }
-        if self.sasl_mechanism:
+        sasl = self.security_protocol.startswith("SASL_")
+        if self.sasl_mechanism and not sasl:
+            raise ConfigurationError(
+                f"HUB_SASL_MECHANISM is set, but HUB_SECURITY_PROTOCOL {self.security_protocol} "
+                "does not use SASL: choose SASL_PLAINTEXT or SASL_SSL"
+            )
+        if sasl:
+            if not (self.sasl_mechanism and self.sasl_username and self.sasl_password):
+                raise ConfigurationError(
+                    f"HUB_SECURITY_PROTOCOL {self.security_protocol} needs HUB_SASL_MECHANISM, "
+                    "HUB_SASL_USERNAME and HUB_SASL_PASSWORD"
+                )
             options["sasl_mechanism"] = self.sasl_mechanism
             options["sasl_plain_username"] = self.sasl_username
-            options["sasl_plain_password"] = (
-                self.sasl_password.get_secret_value() if self.sasl_password else None
-            )
+            options["sasl_plain_password"] = self.sasl_password.get_secret_value()
         if self.security_protocol in ("SSL", "SASL_SSL"):
-            from aiokafka.helpers import create_ssl_context
-
-            options["ssl_context"] = create_ssl_context(
-                cafile=str(self.ssl_cafile) if self.ssl_cafile else None
-            )
+            options["ssl_context"] = self._ssl_context()
         return options
+
+    def _ssl_context(self) -> ssl.SSLContext:
+        from aiokafka.helpers import create_ssl_context
+
+        try:
+            return create_ssl_context(cafile=str(self.ssl_cafile) if self.ssl_cafile else None)
+        except OSError as exc:  # a missing file, or ssl.SSLError for one that is not PEM
+            raise ConfigurationError(
+                f"HUB_SSL_CAFILE {self.ssl_cafile}: cannot load the CA bundle ({exc})"
+            ) from exc
 
 
 class HubSettings(BaseSettings):

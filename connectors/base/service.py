@@ -43,8 +43,8 @@ async def start_producer(
     so a batch of API changes goes out together without delaying a single one.
     """
     producer = AIOKafkaProducer(enable_idempotence=False, linger_ms=5, **client_options)
+    stack.push_async_callback(producer.stop)  # stopped even when it never started
     await producer.start()
-    stack.push_async_callback(producer.stop)
     return producer
 
 

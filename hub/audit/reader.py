@@ -67,8 +67,8 @@ class TopicReader:
             max_partition_fetch_bytes=self._fetch_bytes,
             **self._options,
         )
-        await consumer.start()
         try:
+            await consumer.start()
             started_ms = int(time.time() * 1000)
             partitions = [
                 tp

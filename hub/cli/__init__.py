@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hub.cli._common import setup
+from hub.cli._common import fail_on_hub_error, setup
 
 __all__ = ["app", "main"]
 
@@ -61,5 +61,6 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point; what no command turned into a clear error becomes one."""
+    with fail_on_hub_error():
+        app()

@@ -18,7 +18,8 @@ class RoutingError(HubError):
 
 
 class RouterStartError(HubError):
-    """Raised when the broker does not answer the router's start-up in time."""
+    """Raised when the broker cannot be reached, or does not answer the router's start-up
+    in time."""
 
     retriable = True
 

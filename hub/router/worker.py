@@ -29,7 +29,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.coordinator.assignors.range import RangePartitionAssignor
-from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
 
 from hub.audit import GENESIS_HASH
 from hub.audit.reader import TopicReader
@@ -192,12 +192,14 @@ class RouterWorker(Lifecycle):
                 hold_fetches_while_buffered(self._consumer)
                 self._consumer.subscribe(self.inputs, listener=_Rebalance(self))
                 self.join_began()
-        except TimeoutError as exc:
+        except (TimeoutError, KafkaConnectionError) as exc:
             await self._consumer.stop()
             await self._producer.stop()
             self.table.close()
             raise RouterStartError(
-                f"the broker did not answer the router's start-up within "
+                f"cannot reach the broker: {exc}"
+                if isinstance(exc, KafkaConnectionError)
+                else f"the broker did not answer the router's start-up within "
                 f"{self._router.start_timeout_s:g} s (HUB_ROUTER_START_TIMEOUT_S)"
             ) from exc
         log.info("router_started", inputs=len(self.inputs), changelog=self.changelog)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import avro.io
 import avro.schema
+import pytest
 
 from hub import paths
 from hub.codec import MAGIC, SchemaStore
@@ -119,3 +120,27 @@ def test_incompatible_schema_change_fails_the_check(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "office_code" in done.stdout.decode()
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "status", "named"),
+    [
+        (("codec", "--help"), {"HUB_LOG_FORMAT": "xml"}, 2, "HUB_LOG_FORMAT"),
+        (("--log-level", "loud", "topics", "check"), {}, 2, "log level 'loud'"),
+        (("audit", "verify"), {"HUB_BOOTSTRAP_SERVERS": "127.0.0.1:1"}, 75, "cannot reach"),
+        (("router",), {"HUB_BOOTSTRAP_SERVERS": "127.0.0.1:1"}, 75, "cannot reach"),
+        (("codec", "decode", "-i", "/nonexistent/message.bin"), {}, 1, "/nonexistent/message"),
+    ],
+    ids=["bad-setting", "bad-log-level", "audit-no-cluster", "router-no-cluster", "no-file"],
+)
+def test_what_a_user_can_fix_is_one_line_and_an_exit_status(
+    args: tuple[str, ...], env: dict[str, str], status: int, named: str
+) -> None:
+    """A bad setting, an unreachable cluster or a missing file: no traceback, no client
+    left open; 75 (try again) where a supervisor should start the command again."""
+    done = hub(*args, env=env)
+    err = done.stderr.decode()
+    assert done.returncode == status, err
+    assert named in " ".join(err.split())  # the console may wrap the line
+    assert "Traceback" not in err
+    assert "Unclosed" not in err

@@ -12,6 +12,7 @@ from pathlib import Path
 import certifi
 import pytest
 
+from hub.exceptions import ConfigurationError
 from hub.settings import KafkaSettings
 
 _SCRAM_OVER_TLS = {
@@ -38,3 +39,32 @@ def test_aiokafka_options_carry_scram_and_tls(scram_env: Path) -> None:
     assert options["sasl_plain_username"] == "connector-vdab"
     assert options["sasl_plain_password"] == "s3cret"
     assert isinstance(options["ssl_context"], ssl.SSLContext)
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"HUB_SECURITY_PROTOCOL": "PLAINTEXT"}, "does not use SASL"),
+        ({"HUB_SASL_PASSWORD": ""}, "needs HUB_SASL_MECHANISM, HUB_SASL_USERNAME and"),
+        ({"HUB_SSL_CAFILE": "/nonexistent/ca.pem"}, "/nonexistent/ca.pem"),
+        ({"HUB_BOOTSTRAP_SERVERS": ""}, "set HUB_BOOTSTRAP_SERVERS"),
+    ],
+    ids=["sasl-over-plaintext", "sasl-without-password", "missing-ca-bundle", "no-bootstrap"],
+)
+def test_settings_a_client_cannot_use_are_refused_with_the_variable_named(
+    scram_env: Path, monkeypatch: pytest.MonkeyPatch, change: dict[str, str], named: str
+) -> None:
+    for key, value in change.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(ConfigurationError, match=named):
+        KafkaSettings().client_options()
+
+
+def test_a_ca_bundle_that_is_not_pem_is_refused(
+    scram_env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("not a certificate\n")
+    monkeypatch.setenv("HUB_SSL_CAFILE", str(bundle))
+    with pytest.raises(ConfigurationError, match="cannot load the CA bundle"):
+        KafkaSettings().client_options()
