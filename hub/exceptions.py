@@ -17,6 +17,7 @@
     ├── AgreementError               hub.policy.exceptions
     ├── CrosswalkError
     ├── RoutingError                 hub.router.exceptions
+    ├── TopicNotFoundError           hub.audit.exceptions
     ├── BrokerError                  hub.broker.exceptions
     │   ├── BrokerBinaryNotFoundError
     │   └── BrokerStartError

@@ -16,6 +16,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
+from hub.audit.exceptions import TopicNotFoundError
 from hub.partitions import topic_partitions
 
 __all__ = ["Position", "TopicReader", "parse_position"]
@@ -35,7 +36,13 @@ def parse_position(text: str | None) -> Position | None:
         return None
     if text.isdigit():
         return Position(offset=int(text))
-    moment = datetime.fromisoformat(text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is neither an offset (0 or more) nor an ISO 8601 time "
+            "such as 2026-03-01T00:00Z"
+        ) from None
     if moment.tzinfo is None:
         raise ValueError(f"{text!r} has no time zone; add Z or +01:00")
     return Position(time_ms=int(moment.timestamp() * 1000))
@@ -60,7 +67,11 @@ class TopicReader:
         only_partitions: Container[int] | None = None,
     ) -> AsyncIterator[ConsumerRecord]:
         """Yield every record of *topics* between *start* and *stop*, in order per partition;
-        with *only_partitions*, of those partition numbers only."""
+        with *only_partitions*, of those partition numbers only.
+
+        Raises:
+            TopicNotFoundError: one of *topics* does not exist on the cluster.
+        """
         consumer = AIOKafkaConsumer(
             enable_auto_commit=False,
             fetch_max_wait_ms=50,
@@ -70,10 +81,13 @@ class TopicReader:
         try:
             await consumer.start()
             started_ms = int(time.time() * 1000)
+            topics = list(topics)
+            found = await topic_partitions(consumer, topics)
+            missing = sorted(set(topics) - {tp.topic for tp in found})
+            if missing:
+                raise TopicNotFoundError(f"no such topic on the cluster: {', '.join(missing)}")
             partitions = [
-                tp
-                for tp in await topic_partitions(consumer, topics)
-                if only_partitions is None or tp.partition in only_partitions
+                tp for tp in found if only_partitions is None or tp.partition in only_partitions
             ]
             if not partitions:
                 return

@@ -181,6 +181,15 @@ def test_tampered_copy_is_located_and_the_real_trail_verifies(router, catalog_ap
     assert f"INSERTED {copy} partition {partition} offset 4" in out
 
 
+def test_a_topic_the_cluster_lacks_is_an_error_not_a_clean_result(catalog_applied: str) -> None:
+    """A mistyped audit topic must not read as "0 decisions, 0 breaks" with exit 0."""
+    for args in (("verify", "--topic", "hub.audti"), ("replay", "no.such.topic")):
+        done = hub(catalog_applied, "audit", *args)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "no such topic on the cluster" in " ".join(done.stderr.split())
+        assert "Traceback" not in done.stderr
+
+
 def test_subject_report_names_transfers_and_bases(router, catalog_applied: str) -> None:
     """The person's report lists the consented transfer to VDAB with its consent id."""
     key = asyncio.run(_traffic(catalog_applied))
