@@ -32,7 +32,9 @@ def start(
     durable: Path = typer.Option(
         None, "--durable", help="Keep data in DIR (SeaweedFS as S3 store); survives restarts."
     ),
-    port: int = typer.Option(9092, "--port", help="Kafka listener port on 127.0.0.1."),
+    port: int = typer.Option(
+        9092, "--port", min=1, max=65535, help="Kafka listener port on 127.0.0.1."
+    ),
 ) -> None:
     """Start the embedded broker: --memory, or --durable DIR."""
     if KafkaSettings().bootstrap_servers:

@@ -43,7 +43,9 @@ def connector(
         envvar="HUB_CONNECTOR_HOST",
         help="Address the health server listens on (0.0.0.0 in a container).",
     ),
-    poll_interval: float = typer.Option(1.0, "--poll-interval", help="Seconds between API reads."),
+    poll_interval: float = typer.Option(
+        1.0, "--poll-interval", min=0.001, help="Seconds between API reads."
+    ),
 ) -> None:
     """Run one service's connector until Ctrl-C or SIGTERM."""
     from connectors.base.service import ConnectorService
@@ -78,8 +80,8 @@ def connector(
 
 def simulator(
     pes: str = typer.Argument(..., help="Service code: VDAB, FOREM, ACTIRIS, BF, ADG or FT."),
-    port: int = typer.Option(..., "--port", help="Listen on 127.0.0.1:PORT."),
-    generate: int = typer.Option(0, "--generate", help="Records to create at start."),
+    port: int = typer.Option(..., "--port", min=1, max=65535, help="Listen on 127.0.0.1:PORT."),
+    generate: int = typer.Option(0, "--generate", min=0, help="Records to create at start."),
 ) -> None:
     """Serve a simulated service API on loopback until Ctrl-C or SIGTERM."""
     from connectors.registry import simulator_app

@@ -37,7 +37,7 @@ def ensure_token(path: Path) -> str:
 
 @app.command()
 def serve(
-    port: int = typer.Option(..., "--port", help="Listen on HOST:PORT."),
+    port: int = typer.Option(..., "--port", min=1, max=65535, help="Listen on HOST:PORT."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
 ) -> None:
     """Serve /input/api/jv/v0.1 (ping, getAll, getChanges, getDetails) until Ctrl-C or SIGTERM."""

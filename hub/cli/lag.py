@@ -179,9 +179,11 @@ def lag(
         False, "--all-partitions", help="Every partition, not only those behind or not OK."
     ),
     samples: int = typer.Option(4, "--samples", help="One-shot: samples to judge status on."),
-    over: float = typer.Option(3.0, "--over", help="One-shot: seconds the samples span."),
-    interval: float = typer.Option(2.0, "--interval", help="--watch: seconds between samples."),
-    window: int = typer.Option(10, "--window", help="--watch: commits in Burrow's window."),
+    over: float = typer.Option(3.0, "--over", min=0.1, help="One-shot: seconds the samples span."),
+    interval: float = typer.Option(
+        2.0, "--interval", min=0.1, help="--watch: seconds between samples."
+    ),
+    window: int = typer.Option(10, "--window", min=2, help="--watch: commits in Burrow's window."),
 ) -> None:
     """Committed offset, log end, lag in messages and seconds, Burrow status per partition."""
     if ctx.invoked_subcommand is not None:
@@ -195,10 +197,12 @@ def lag(
 
 @app.command("serve")
 def serve(
-    port: int = typer.Option(18300, "--port", help="Dashboard and /metrics port."),
+    port: int = typer.Option(
+        18300, "--port", min=1, max=65535, help="Dashboard and /metrics port."
+    ),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    interval: float = typer.Option(5.0, "--interval", help="Seconds between samples."),
-    window: int = typer.Option(10, "--window", help="Commits in Burrow's window."),
+    interval: float = typer.Option(5.0, "--interval", min=0.1, help="Seconds between samples."),
+    window: int = typer.Option(10, "--window", min=2, help="Commits in Burrow's window."),
     embedded: bool = typer.Option(
         None,
         "--embedded/--not-embedded",

@@ -10,8 +10,9 @@ from rich.table import Table
 
 from hub.cli._common import console, fail_on_hub_error, settings
 from hub.codec import SchemaStore, fingerprint_of
-from hub.codec.compatibility import GitSchemaSource, check_store, default_ref
+from hub.codec.compatibility import GitSchemaSource, check_store, default_ref, is_commit
 from hub.codec.schemas import ARCHIVE_DIR_NAME
+from hub.exceptions import ConfigurationError
 
 __all__ = ["app"]
 
@@ -19,8 +20,12 @@ app = typer.Typer(help="Check and archive the canonical Avro schemas.", no_args_
 
 
 def _earlier(against: str | None) -> GitSchemaSource | None:
+    """Return the schemas at *against* (default: the merge base with main), or None when
+    there is no checkout to compare with and no ref was asked for."""
     schema_dir = settings().schema_dir.resolve()
-    repo = schema_dir.parents[1]
+    repo = schema_dir.parents[1] if len(schema_dir.parents) > 1 else schema_dir
+    if against is not None and not is_commit(repo, against):
+        raise ConfigurationError(f"--against {against}: no such commit in a git checkout at {repo}")
     ref = against or default_ref(repo)
     if ref is None:
         return None

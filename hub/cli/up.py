@@ -314,7 +314,9 @@ async def _run(
 
 
 def up(
-    port: int = typer.Option(9092, "--port", help="Kafka port of the embedded broker."),
+    port: int = typer.Option(
+        9092, "--port", min=1, max=65535, help="Kafka port of the embedded broker."
+    ),
     data_dir: Path = typer.Option(None, "--data-dir", help="Override HUB_DATA_DIR."),
     port_base: int = typer.Option(
         18100,

@@ -61,6 +61,11 @@ def default_ref(repo: Path) -> str | None:
     return None
 
 
+def is_commit(repo: Path, ref: str) -> bool:
+    """Return whether *ref* names a commit of the git checkout at *repo*."""
+    return _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}") is not None
+
+
 def _git(repo: Path, *args: str) -> str | None:
     try:
         done = subprocess.run(

@@ -178,6 +178,8 @@ class SchemaStore:
         if not directory.is_dir():
             raise SchemaNotFoundError(f"schema folder {directory} does not exist")
         named = load_named_types(directory)
+        if not named:
+            raise SchemaNotFoundError(f"schema folder {directory} holds no .avsc files")
         versions: list[SchemaVersion] = []
         for name, node in named.items():
             if node["type"] not in ("record", "error"):

@@ -30,17 +30,32 @@ log = get_logger(__name__)
 _ROUTED_TYPES = ("vacancy", "jobseeker", "feedback")
 
 
+_MIN_KEY_BYTES = 16  # a shorter HMAC key lets anyone holding the register guess pseudonyms
+
+
 def load_pseudonym_keys(path: Path | None) -> dict[str, bytes]:
-    """Read {service: hex key}; no file means no keys (pseudonymised fields are removed)."""
+    """Read {service: hex key}; no file means no keys (pseudonymised fields are removed).
+
+    Raises:
+        ConfigurationError: the file cannot be read, is not a JSON map of hex strings, or
+            holds a key shorter than 128 bits.
+    """
     if path is None:
         return {}
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        return {str(service): bytes.fromhex(key) for service, key in raw.items()}
-    except (OSError, ValueError, AttributeError) as exc:
+        keys = {str(service): bytes.fromhex(key) for service, key in raw.items()}
+    except (OSError, ValueError, AttributeError, TypeError) as exc:
         raise ConfigurationError(
             f"pseudonym keys file {path} is not a JSON map of hex keys: {exc}"
         ) from exc
+    short = sorted(service for service, key in keys.items() if len(key) < _MIN_KEY_BYTES)
+    if short:
+        raise ConfigurationError(
+            f"pseudonym keys file {path}: the key of {', '.join(short)} is shorter than "
+            f"{_MIN_KEY_BYTES * 8} bits"
+        )
+    return keys
 
 
 def build_policy_context(

@@ -130,8 +130,20 @@ def test_incompatible_schema_change_fails_the_check(tmp_path: Path) -> None:
         (("audit", "verify"), {"HUB_BOOTSTRAP_SERVERS": "127.0.0.1:1"}, 75, "cannot reach"),
         (("router",), {"HUB_BOOTSTRAP_SERVERS": "127.0.0.1:1"}, 75, "cannot reach"),
         (("codec", "decode", "-i", "/nonexistent/message.bin"), {}, 1, "/nonexistent/message"),
+        (("schemas", "check", "--against", "no-such-ref"), {}, 2, "no such commit"),
+        (("schemas", "check"), {"HUB_SCHEMA_DIR": "/"}, 2, "holds no .avsc files"),
+        (("simulator", "VDAB", "--port", "99999"), {}, 2, "Invalid value for '--port'"),
     ],
-    ids=["bad-setting", "bad-log-level", "audit-no-cluster", "router-no-cluster", "no-file"],
+    ids=[
+        "bad-setting",
+        "bad-log-level",
+        "audit-no-cluster",
+        "router-no-cluster",
+        "no-file",
+        "unknown-git-ref",
+        "no-schemas",
+        "port-out-of-range",
+    ],
 )
 def test_what_a_user_can_fix_is_one_line_and_an_exit_status(
     args: tuple[str, ...], env: dict[str, str], status: int, named: str
