@@ -103,9 +103,19 @@ class Catalog:
 
 
 def _require(mapping: Mapping[str, Any], key: str, where: str) -> Any:
+    if not isinstance(mapping, Mapping):
+        raise CatalogueError(f"{where}: expected a mapping of fields, got {mapping!r}")
     if key not in mapping:
         raise CatalogueError(f"{where}: missing {key!r}")
     return mapping[key]
+
+
+def _whole_number(value: Any, field: str, where: str) -> int:
+    """Return *value* as an int; a catalogue is edited by hand, so say which field is wrong."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise CatalogueError(f"{where}: {field} {value!r} is not a whole number") from None
 
 
 def _principal(role: str, principals: Mapping[str, str], where: str) -> str:
@@ -157,11 +167,15 @@ def _topic(
         schema=str(_require(spec, "schema", where)),
         key=key,
         data_class=data_class,
-        partitions=int(spec.get("partitions", defaults.get("partitions", 1))),
-        replication_factor=int(
-            spec.get("replication_factor", defaults.get("replication_factor", 1))
+        partitions=_whole_number(
+            spec.get("partitions", defaults.get("partitions", 1)), "partitions", where
         ),
-        retention_ms=int(_require(spec, "retention_ms", where)),
+        replication_factor=_whole_number(
+            spec.get("replication_factor", defaults.get("replication_factor", 1)),
+            "replication_factor",
+            where,
+        ),
+        retention_ms=_whole_number(_require(spec, "retention_ms", where), "retention_ms", where),
         cleanup_policy=cleanup,
         writers=expand(list(spec.get("writers", []))),
         readers=expand(list(spec.get("readers", []))),

@@ -154,6 +154,14 @@ def _epoch_ms(value: Any, where: str) -> int:
     return int(moment.timestamp() * 1000)
 
 
+def _days(value: Any, field: str, where: str) -> int:
+    """Return a number of days written in an agreement; anything else is refused here, not
+    when the first event meets the rule."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise AgreementError(f"{where}: {field} {value!r} is not a number of days")
+    return value
+
+
 def _filter(raw: dict[str, Any] | None, where: str) -> RuleFilter:
     raw = dict(raw or {})
     allowed = {
@@ -169,7 +177,9 @@ def _filter(raw: dict[str, Any] | None, where: str) -> RuleFilter:
         raise AgreementError(f"{where}: unknown filter(s) {', '.join(sorted(unknown))}")
     return RuleFilter(
         bottleneck=raw.get("bottleneck"),
-        open_longer_than_days=raw.get("open_longer_than_days"),
+        open_longer_than_days=None
+        if raw.get("open_longer_than_days") is None
+        else _days(raw["open_longer_than_days"], "open_longer_than_days", where),
         workplace_nuts=tuple(raw.get("workplace_nuts", ())),
         zone=raw.get("zone"),
         sanction_relevant=raw.get("sanction_relevant"),
@@ -275,7 +285,9 @@ def load_agreements(path: Path) -> Agreements:
         zones=zones,
         sections={k: tuple(v) for k, v in dict(raw.get("sections") or {}).items()},
         sensitive_fields=sensitive,
-        consent_max_age_days=int(raw.get("consent_max_age_days", 365)),
+        consent_max_age_days=_days(
+            raw.get("consent_max_age_days", 365), "consent_max_age_days", str(path)
+        ),
         occupation_schemes=dict(raw.get("occupation_schemes") or {}),
     )
 

@@ -91,6 +91,9 @@ def test_missing_service_topic_is_found(catalog: Catalog, schemas: SchemaStore) 
         (lambda raw: raw["pes_topics"][0].update(readers=["nobody"]), "unknown role 'nobody'"),
         (lambda raw: raw["pes_topics"][0].update(colour="blue"), "unknown field"),
         (lambda raw: raw["hub_topics"].append(dict(raw["hub_topics"][0])), "defined twice"),
+        (lambda raw: raw["pes_topics"][0].update(partitions="six"), "partitions 'six' is not a"),
+        (lambda raw: raw["hub_topics"][0].update(retention_ms="2y"), "retention_ms '2y' is not"),
+        (lambda raw: raw["hub_topics"].append("hub.extra"), "expected a mapping of fields"),
     ],
 )
 def test_malformed_catalogue_is_a_clear_error(tmp_path: Path, edit, message: str) -> None:

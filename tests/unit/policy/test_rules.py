@@ -343,3 +343,24 @@ class TestAgreementsFile:
         target.write_text(yaml.safe_dump(raw))
         with pytest.raises(AgreementError, match="national_register_number"):
             load_agreements(target)
+
+    @pytest.mark.parametrize(
+        ("edit", "message"),
+        [
+            (lambda raw: raw.update(consent_max_age_days="forever"), "consent_max_age_days"),
+            (
+                lambda raw: raw["rules"][0].update(filter={"open_longer_than_days": "30"}),
+                "open_longer_than_days '30' is not a number of days",
+            ),
+        ],
+        ids=["consent-age", "open-days"],
+    )
+    def test_days_that_are_not_a_number_are_refused(self, tmp_path: Path, edit, message) -> None:
+        """Refused when loading, not when the first event meets the rule."""
+        source = next((paths.topics_dir() / "agreements").glob("*.yaml"))
+        raw = yaml.safe_load(source.read_text())
+        edit(raw)
+        target = tmp_path / source.name
+        target.write_text(yaml.safe_dump(raw))
+        with pytest.raises(AgreementError, match=message):
+            load_agreements(target)
