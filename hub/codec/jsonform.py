@@ -49,6 +49,8 @@ def _convert(schema: Any, value: Any, named: dict[str, Any], *, to_text: bool) -
                 raise EncodeError(f"bytes value is not base64: {value[:40]!r}") from exc
         return value
     if kind == "record" and isinstance(value, dict):
+        if not to_text:
+            _check_field_names(schema, value)
         out = dict(value)
         for field in schema["fields"]:
             if field["name"] in value:
@@ -65,11 +67,27 @@ def _convert(schema: Any, value: Any, named: dict[str, Any], *, to_text: bool) -
     return value
 
 
+def _check_field_names(schema: dict[str, Any], value: dict[str, Any]) -> None:
+    """Name a field the record lacks (and has no default for), or one its schema lacks:
+    Avro would drop the second without a word, and report the first with the schema."""
+    fields = schema["fields"]
+    unknown = sorted(set(value) - {field["name"] for field in fields})
+    if unknown:
+        raise EncodeError(f"{schema['name']} has no field(s) {', '.join(unknown)}")
+    missing = [f["name"] for f in fields if f["name"] not in value and "default" not in f]
+    if missing:
+        raise EncodeError(f"{schema['name']} needs field(s) {', '.join(missing)}")
+
+
 def to_json(expanded_schema: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
     """Return *record* with bytes replaced by base64 text, ready for ``json.dumps``."""
     return _convert(expanded_schema, record, {}, to_text=True)
 
 
 def from_json(expanded_schema: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
-    """Return *record* read from JSON with base64 text turned back into bytes."""
+    """Return *record* read from JSON with base64 text turned back into bytes.
+
+    Raises:
+        EncodeError: a record holds a field its schema lacks, or bytes that are not base64.
+    """
     return _convert(expanded_schema, record, {}, to_text=False)

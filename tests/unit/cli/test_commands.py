@@ -91,6 +91,25 @@ def test_encode_then_decode_keeps_bytes_fields() -> None:
     assert json.loads(decoded.stdout)["original_value"] == "AAECA/8="
 
 
+def test_encode_names_a_field_the_schema_lacks_or_needs() -> None:
+    """A misspelt field would be dropped by Avro without a word; it is named instead."""
+    record = json.loads((SAMPLES / "Vacancy.json").read_text())
+    record["positoins"] = record.pop("positions")
+    done = hub("codec", "encode", "Vacancy", stdin=json.dumps(record).encode())
+    assert done.returncode == 2
+    assert done.stdout == b""
+    assert "be.pes.hub.Vacancy has no field(s) positoins" in done.stderr.decode()
+    record["positions"] = record.pop("positoins")
+    record["workplace"]["nuts"] = "BE211"  # in a nested record too
+    done = hub("codec", "encode", "Vacancy", stdin=json.dumps(record).encode())
+    assert done.returncode == 2
+    assert "has no field(s) nuts" in done.stderr.decode()
+    del record["workplace"]["nuts"], record["vacancy_id"]
+    done = hub("codec", "encode", "Vacancy", stdin=json.dumps(record).encode())
+    assert done.returncode == 2
+    assert "be.pes.hub.Vacancy needs field(s) vacancy_id" in done.stderr.decode()
+
+
 def test_decode_of_garbage_says_why_and_exits_2() -> None:
     """Bad bytes give one readable line and exit status 2, not a traceback."""
     done = hub("codec", "decode", stdin=b"hello")
