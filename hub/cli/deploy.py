@@ -46,6 +46,8 @@ def check_command(
         console.print(f"[red]stale[/] {problem}")
     if problems:
         console.print(f"re-render: hub deploy render --target {target} --out {folder}")
+        if any(problem.endswith(": not rendered") for problem in problems):
+            console.print("and delete the files marked 'not rendered' (render keeps them)")
         raise typer.Exit(code=1)
     console.print(f"[green]ok[/]: {folder} matches the catalogue")
 

@@ -66,13 +66,19 @@ def write_tree(rendering: Rendering, out: Path) -> list[Path]:
 
 
 def differences(rendering: Rendering, folder: Path) -> list[str]:
-    """Return the files under *folder* that are missing, changed or not rendered any more."""
+    """Return the files under *folder* that are missing, changed or not rendered any more.
+
+    Raises:
+        DeployError: *folder* is not a folder.
+    """
+    if not folder.is_dir():
+        raise DeployError(f"{folder} is not a folder of rendered files")
     found = {str(path.relative_to(folder)): path for path in folder.rglob("*") if path.is_file()}
     problems = []
     for relative, text in sorted(rendering.items()):
         if relative not in found:
             problems.append(f"{relative}: missing")
-        elif found[relative].read_text(encoding="utf-8") != text:
+        elif found[relative].read_bytes() != text.encode("utf-8"):
             problems.append(f"{relative}: differs")
     problems += [f"{relative}: not rendered" for relative in sorted(set(found) - set(rendering))]
     return problems

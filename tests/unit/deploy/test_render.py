@@ -71,6 +71,20 @@ def test_check_names_a_stale_file(tmp_path: Path) -> None:
     assert "users.yaml: differs" in result.output
 
 
+def test_check_says_which_files_to_delete_and_refuses_a_missing_folder(tmp_path: Path) -> None:
+    CliRunner().invoke(app, ["render", "--target", "k8s", "--out", str(tmp_path)])
+    (tmp_path / "old.yaml").write_bytes(b"\xff\xfe not text")
+    (tmp_path / "users.yaml").write_bytes(b"\xff\xfe not text")
+    result = CliRunner().invoke(app, ["check", "--target", "k8s", "--dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "users.yaml: differs" in result.output
+    assert "old.yaml: not rendered" in result.output
+    assert "delete the files marked 'not rendered'" in result.output
+    missing = CliRunner().invoke(app, ["check", "--target", "k8s", "--dir", str(tmp_path / "no")])
+    assert missing.exit_code == 2
+    assert "is not a folder of rendered files" in " ".join(missing.output.split())
+
+
 def test_every_yaml_file_parses(compose_files: dict[str, str]) -> None:
     for name, text in {**compose_files, **render("k8s", paths.topics_dir())}.items():
         if name.endswith((".yaml", ".yml")):
