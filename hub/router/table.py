@@ -33,6 +33,7 @@ from rocksdict import (
     WriteOptions,
 )
 
+from hub.exceptions import ConfigurationError
 from hub.logging import get_logger
 
 __all__ = ["ChangelogTable", "murmur2", "partition_of"]
@@ -133,8 +134,13 @@ class ChangelogTable(MutableMapping[str, bytes]):
             self.path = _temporary_store()
         else:
             self.path = state_dir
-            Rdict.destroy(str(state_dir))  # a previous run's store; refused if one is open
-            state_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                Rdict.destroy(str(state_dir))  # a previous run's store; refused if one is open
+                state_dir.mkdir(parents=True, exist_ok=True)
+            except Exception as exc:  # rocksdict's only exception type (and OSError)
+                raise ConfigurationError(
+                    f"HUB_ROUTER_STATE_DIR {state_dir} cannot hold the router's state: {exc}"
+                ) from exc
         try:
             self._db = Rdict(str(self.path), _options())
         except BaseException:

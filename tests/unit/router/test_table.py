@@ -15,6 +15,7 @@ from aiokafka.partitioner import murmur2 as aiokafka_murmur2
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hub.exceptions import ConfigurationError
 from hub.router.table import ChangelogTable, murmur2, partition_of
 
 
@@ -149,3 +150,10 @@ def test_a_state_dir_is_emptied_on_open_and_deleted_on_close(tmp_path: Path) -> 
     finally:
         table.close()
     assert not state_dir.exists()
+
+
+def test_a_state_dir_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    state_dir = tmp_path / "state"
+    state_dir.write_text("not a folder")
+    with pytest.raises(ConfigurationError, match="HUB_ROUTER_STATE_DIR .* cannot hold"):
+        ChangelogTable(6, state_dir)
