@@ -53,14 +53,21 @@ class KafkaSettings(BaseSettings):
         """Return the keyword arguments common to aiokafka producers, consumers and admin.
 
         Raises:
-            ConfigurationError: no bootstrap servers, SASL settings that the protocol would
-                ignore or that lack a user or password, or a CA bundle that cannot be read.
+            ConfigurationError: no bootstrap servers or one that is not host:port, SASL
+                settings that the protocol would ignore or that lack a user or password,
+                or a CA bundle that cannot be read.
         """
         if not self.bootstrap_servers:
             raise ConfigurationError(
                 "no Kafka bootstrap servers: set HUB_BOOTSTRAP_SERVERS "
                 "(127.0.0.1:9092 for the embedded broker `hub up` starts)"
             )
+        for server in self.bootstrap_servers.split(","):
+            host, _, port = server.strip().rpartition(":")
+            if not (host and port.isdigit() and 0 < int(port) < 65536):
+                raise ConfigurationError(
+                    f"bootstrap server {server.strip()!r} is not host:port (port 1-65535)"
+                )
         options: dict[str, object] = {
             "bootstrap_servers": self.bootstrap_servers,
             "security_protocol": self.security_protocol,

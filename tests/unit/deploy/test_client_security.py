@@ -48,8 +48,17 @@ def test_aiokafka_options_carry_scram_and_tls(scram_env: Path) -> None:
         ({"HUB_SASL_PASSWORD": ""}, "needs HUB_SASL_MECHANISM, HUB_SASL_USERNAME and"),
         ({"HUB_SSL_CAFILE": "/nonexistent/ca.pem"}, "/nonexistent/ca.pem"),
         ({"HUB_BOOTSTRAP_SERVERS": ""}, "set HUB_BOOTSTRAP_SERVERS"),
+        ({"HUB_BOOTSTRAP_SERVERS": "kafka-1:9094,kafka-2"}, "'kafka-2' is not host:port"),
+        ({"HUB_BOOTSTRAP_SERVERS": "127.0.0.1:99999"}, "'127.0.0.1:99999' is not host:port"),
     ],
-    ids=["sasl-over-plaintext", "sasl-without-password", "missing-ca-bundle", "no-bootstrap"],
+    ids=[
+        "sasl-over-plaintext",
+        "sasl-without-password",
+        "missing-ca-bundle",
+        "no-bootstrap",
+        "no-port",
+        "port-out-of-range",
+    ],
 )
 def test_settings_a_client_cannot_use_are_refused_with_the_variable_named(
     scram_env: Path, monkeypatch: pytest.MonkeyPatch, change: dict[str, str], named: str
