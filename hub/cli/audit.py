@@ -39,13 +39,16 @@ def _reader() -> TopicReader:
 
 
 def _progress() -> Progress:
+    """A progress bar on a terminal; off a terminal (a pipe, a log file) nothing at all."""
+    console = Console(stderr=True)
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=console,
         transient=True,
+        disable=not console.is_terminal,
     )
 
 

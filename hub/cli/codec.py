@@ -11,6 +11,7 @@ import typer
 from hub.cli._common import fail_on_hub_error, settings
 from hub.codec import AvroCodec, EncodeError, SchemaStore
 from hub.codec.jsonform import from_json, to_json
+from hub.exceptions import ConfigurationError
 
 __all__ = ["app"]
 
@@ -28,6 +29,10 @@ def encode(
 ) -> None:
     """Read one record as JSON, write its single-object encoding to stdout."""
     with fail_on_hub_error():
+        if sys.stdout.isatty():
+            raise ConfigurationError(
+                "the encoding is binary: redirect it to a file or a pipe, e.g. > message.bin"
+            )
         codec = _codec()
         text = input_file.read_text(encoding="utf-8") if input_file else sys.stdin.read()
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -108,6 +109,33 @@ def test_encode_names_a_field_the_schema_lacks_or_needs() -> None:
     done = hub("codec", "encode", "Vacancy", stdin=json.dumps(record).encode())
     assert done.returncode == 2
     assert "be.pes.hub.Vacancy needs field(s) vacancy_id" in done.stderr.decode()
+
+
+def test_encode_writes_no_binary_to_a_terminal() -> None:
+    """On a terminal the bytes would garble it: the command says where to send them."""
+    record = (SAMPLES / "DeadLetter.json").read_bytes()
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "hub", "codec", "encode", "DeadLetter"],
+            input=record,
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert done.returncode == 2
+    assert "redirect it to a file or a pipe" in done.stderr.decode()
+
+
+def test_progress_bars_stay_off_a_pipe() -> None:
+    """Off a terminal the audit commands print no progress bar, not even an empty line."""
+    done = hub("audit", "verify", "--from", "-1", env={"HUB_BOOTSTRAP_SERVERS": "127.0.0.1:1"})
+    assert done.returncode == 2
+    assert done.stderr.decode().startswith("error: --from: '-1' is neither an offset")
 
 
 def test_decode_of_garbage_says_why_and_exits_2() -> None:
