@@ -185,6 +185,8 @@ class RouterSettings(BaseSettings):
     )
     metrics_port: int | None = Field(
         default=None,
+        ge=1,
+        le=65535,
         description="Port of the router's Prometheus /metrics (unset: not served).",
     )
     metrics_host: str = Field(

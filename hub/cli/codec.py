@@ -34,11 +34,11 @@ def encode(
                 "the encoding is binary: redirect it to a file or a pipe, e.g. > message.bin"
             )
         codec = _codec()
-        text = input_file.read_text(encoding="utf-8") if input_file else sys.stdin.read()
+        raw = input_file.read_bytes() if input_file else sys.stdin.buffer.read()
         try:
-            value = json.loads(text)
-        except ValueError as exc:
-            raise EncodeError(f"input is not JSON: {exc}") from exc
+            value = json.loads(raw.decode("utf-8"))
+        except ValueError as exc:  # UnicodeDecodeError is one
+            raise EncodeError(f"input is not UTF-8 JSON: {exc}") from exc
         if not isinstance(value, dict):
             raise EncodeError("input must be one JSON object")
         schema = codec.store.current(record)

@@ -34,6 +34,8 @@ def connector(
     health_port: int = typer.Option(
         None,
         "--health-port",
+        min=1,
+        max=65535,
         envvar="HUB_CONNECTOR_HEALTH_PORT",
         help="Serve GET /health and /metrics on HOST:PORT.",
     ),

@@ -111,6 +111,12 @@ def test_encode_names_a_field_the_schema_lacks_or_needs() -> None:
     assert "be.pes.hub.Vacancy needs field(s) vacancy_id" in done.stderr.decode()
 
 
+def test_encode_of_input_that_is_not_utf8_json_says_so() -> None:
+    done = hub("codec", "encode", "DeadLetter", stdin=b"\xff\xfe{}")
+    assert done.returncode == 2
+    assert "input is not UTF-8 JSON" in done.stderr.decode()
+
+
 def test_encode_writes_no_binary_to_a_terminal() -> None:
     """On a terminal the bytes would garble it: the command says where to send them."""
     record = (SAMPLES / "DeadLetter.json").read_bytes()
@@ -180,6 +186,7 @@ def test_incompatible_schema_change_fails_the_check(tmp_path: Path) -> None:
         (("schemas", "check", "--against", "no-such-ref"), {}, 2, "no such commit"),
         (("schemas", "check"), {"HUB_SCHEMA_DIR": "/"}, 2, "holds no .avsc files"),
         (("simulator", "VDAB", "--port", "99999"), {}, 2, "Invalid value for '--port'"),
+        (("router",), {"HUB_ROUTER_METRICS_PORT": "99999"}, 2, "HUB_ROUTER_METRICS_PORT"),
     ],
     ids=[
         "bad-setting",
@@ -190,6 +197,7 @@ def test_incompatible_schema_change_fails_the_check(tmp_path: Path) -> None:
         "unknown-git-ref",
         "no-schemas",
         "port-out-of-range",
+        "metrics-port-out-of-range",
     ],
 )
 def test_what_a_user_can_fix_is_one_line_and_an_exit_status(
