@@ -8,18 +8,35 @@ from __future__ import annotations
 
 import ssl
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hub import paths
 from hub.exceptions import ConfigurationError
 
-__all__ = ["HubSettings", "KafkaSettings", "RouterSettings"]
+__all__ = ["EnvSettings", "HubSettings", "KafkaSettings", "RouterSettings"]
 
 
-class KafkaSettings(BaseSettings):
+class EnvSettings(BaseSettings):
+    """Settings read from the environment; a value pydantic refuses becomes a
+    ConfigurationError naming the variable, so every command reports it in one line."""
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            prefix = str(self.model_config.get("env_prefix", ""))
+            refused = "; ".join(
+                f"{(prefix + '_'.join(str(part) for part in error['loc'])).upper()}: "
+                f"{error['msg']} (got {error['input']!r})"
+                for error in exc.errors(include_url=False)
+            )
+            raise ConfigurationError(f"invalid setting: {refused}") from exc
+
+
+class KafkaSettings(EnvSettings):
     """How every hub component reaches the Kafka cluster."""
 
     model_config = SettingsConfigDict(env_prefix="HUB_", extra="ignore")
@@ -102,7 +119,7 @@ class KafkaSettings(BaseSettings):
             ) from exc
 
 
-class HubSettings(BaseSettings):
+class HubSettings(EnvSettings):
     """Settings shared by every hub command."""
 
     model_config = SettingsConfigDict(env_prefix="HUB_", extra="ignore")
@@ -120,7 +137,7 @@ class HubSettings(BaseSettings):
     )
 
 
-class RouterSettings(BaseSettings):
+class RouterSettings(EnvSettings):
     """Settings of the router worker."""
 
     model_config = SettingsConfigDict(env_prefix="HUB_ROUTER_", extra="ignore")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from hub.settings import EnvSettings
 
 __all__ = ["EuresSettings"]
 
 
-class EuresSettings(BaseSettings):
+class EuresSettings(EnvSettings):
     """What the export service needs besides Kafka."""
 
     model_config = SettingsConfigDict(env_prefix="HUB_EURES_", extra="ignore")

@@ -9,10 +9,8 @@ import signal
 from collections.abc import Iterator
 
 from aiokafka.errors import KafkaConnectionError
-from pydantic import ValidationError
 from rich.console import Console
 
-from hub import settings as settings_module
 from hub.exceptions import HubError
 from hub.logging import configure_logging
 from hub.settings import HubSettings
@@ -42,16 +40,14 @@ def setup(log_level: str | None) -> None:
 def fail_on_hub_error() -> Iterator[None]:
     """Print an error the user can act on as one readable line, and exit with a status a
     supervisor can tell apart: 75 (EX_TEMPFAIL, "try again") for a retriable hub error or
-    an unreachable cluster, 2 for any other hub error or a bad setting, 1 for a file or
-    socket the system refused."""
+    an unreachable cluster, 2 for any other hub error (a bad setting among them), 1 for a
+    file or socket the system refused."""
     try:
         yield
     except HubError as exc:
         _fail(str(exc), os.EX_TEMPFAIL if exc.retriable else 2, exc)
     except KafkaConnectionError as exc:
         _fail(f"cannot reach the Kafka cluster ({exc}); check HUB_BOOTSTRAP_SERVERS", 75, exc)
-    except ValidationError as exc:
-        _fail(f"invalid setting: {describe_invalid_settings(exc)}", 2, exc)
     except OSError as exc:
         _fail(str(exc), 1, exc)
 
@@ -59,17 +55,6 @@ def fail_on_hub_error() -> Iterator[None]:
 def _fail(message: str, code: int, exc: BaseException) -> None:
     err_console.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
     raise SystemExit(code) from exc
-
-
-def describe_invalid_settings(exc: ValidationError) -> str:
-    """Name each environment variable pydantic refused, with why and the value given."""
-    model = getattr(settings_module, exc.title, None)
-    prefix = model.model_config.get("env_prefix", "") if model is not None else ""
-    return "; ".join(
-        f"{(prefix + '_'.join(str(part) for part in error['loc'])).upper()}: {error['msg']}"
-        f" (got {error['input']!r})"
-        for error in exc.errors(include_url=False)
-    )
 
 
 def stop_on_signals() -> asyncio.Event:
